@@ -1,0 +1,285 @@
+"""Chan[T] and its directional views SendChan[T] and RecvChan[T].
+
+The channel protocol is Go's (``runtime/chan.go``): a sender that finds a
+parked receiver hands the value over directly and readies it; a receiver on
+a full buffer with parked senders takes the head and moves the first
+sender's value into the buffer; parked waiters are served first come, first
+served.  ``_select`` reuses the ``_recv_ready``/``_send_ready`` steps below.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Iterator
+from threading import get_ident
+from typing import Any, Generic, TypeVar
+
+from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, has_waiter
+from ._errors import CloseOfClosedChannel, SendOnClosedChannel
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+T_contra = TypeVar("T_contra", contravariant=True)
+
+_CHAN_SEND = WaitReason.CHAN_SEND
+_CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
+
+
+class SendChan(ABC, Generic[T_contra]):
+    """Go's ``chan<- T``: a channel seen from the sending side.
+
+    Contravariant: a ``SendChan[object]`` is a ``SendChan[int]``.  A
+    ``Chan[T]`` is both a ``SendChan[T]`` and a ``RecvChan[T]``.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def send(self, value: T_contra) -> None:
+        """Go's ``ch <- value``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Go's ``close(ch)``."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def cap(self) -> int: ...
+
+
+class RecvChan(ABC, Generic[T_co]):
+    """Go's ``<-chan T``: a channel seen from the receiving side.
+
+    Covariant: a ``RecvChan[bool]`` is a ``RecvChan[int]``.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def recv(self) -> T_co:
+        """Go's ``<-ch``."""
+
+    @abstractmethod
+    def recv_ok(self) -> tuple[T_co, bool]:
+        """Go's ``v, ok := <-ch``."""
+
+    @abstractmethod
+    def __iter__(self) -> Iterator[T_co]:
+        """Go's ``for v := range ch``."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def cap(self) -> int: ...
+
+
+class Chan(SendChan[T], RecvChan[T]):
+    """A Go channel of values of type ``T``: ``Chan[int]()``, ``Chan[str](10)``.
+
+    ``cap == 0`` makes an unbuffered channel: a send completes only when a
+    receiver takes the value.  ``cap > 0`` makes a FIFO buffer of that size.
+    A channel belongs to the runtime of the thread that made it; using it
+    from another thread raises ``RuntimeError``.
+
+    Raises:
+        ValueError: ``cap`` is negative.
+        TypeError: ``cap`` is not an ``int``.
+    """
+
+    # Invariants (checked by _check_invariants after every step in the tests):
+    #  - at most one of _sendq and _recvq holds live waiters;
+    #  - live waiters in _recvq imply an empty buffer;
+    #  - live waiters in _sendq imply a full buffer (for cap 0: always);
+    #  - len(_buf) <= _cap;
+    #  - once _closed, it stays closed, and neither queue holds live waiters.
+    __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq")
+
+    def __init__(self, cap: int = 0) -> None:
+        if type(cap) is not int:
+            raise TypeError(f"Chan capacity must be an int, not {type(cap).__name__}")
+        if cap < 0:
+            raise ValueError("makechan: size out of range")
+        self._rt: Runtime = get_runtime()  # the owner: set once, here
+        self._cap = cap
+        self._buf: deque[T] = deque()
+        self._recvq = WaitDeque()  # parked receivers
+        self._sendq = WaitDeque()  # parked senders, each holding its value
+        self._closed = False  # set once, by close()
+
+    @property
+    def cap(self) -> int:
+        """The buffer's size (Go's ``cap(ch)``)."""
+        return self._cap
+
+    def __len__(self) -> int:
+        """Values buffered now (Go's ``len(ch)``)."""
+        return len(self._buf)
+
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else ""
+        return f"<Chan cap={self._cap} len={len(self._buf)}{state}>"
+
+    def send(self, value: T) -> None:
+        """Send ``value``; block until a receiver takes it or buffer room frees up.
+
+        Raises:
+            Panic: ``send on closed channel``, also when the channel is closed
+                while this send is blocked.
+        """
+        rt = self._rt
+        if rt.thread_id != get_ident():
+            raise foreign_thread(self)
+        if (self._recvq or self._closed or len(self._buf) < self._cap) and self._send_ready(
+            rt, value
+        ):
+            return
+        g = rt.current or rt.implicit_main()
+        g.value = value
+        self._sendq.append(g)
+        rt.park(_CHAN_SEND, self._sendq)
+        g.value = None
+        if not g.ok:
+            raise SendOnClosedChannel
+
+    def recv(self) -> T:
+        """Receive a value; block until one is there.
+
+        On a closed and drained channel it returns ``None`` at once (gochan's
+        zero value), though the annotation says ``T``, as Go's ``<-ch`` gives
+        a ``T``; use :meth:`recv_ok` or iteration to tell.
+        """
+        rt = self._rt
+        if rt.thread_id != get_ident():
+            raise foreign_thread(self)
+        if self._buf or self._sendq or self._closed:
+            v = self._recv_ready(rt)
+            if v is not _NOT_READY:
+                return v  # type: ignore[no-any-return]
+        g = rt.current or rt.implicit_main()
+        self._recvq.append(g)
+        rt.park(_CHAN_RECEIVE, self._recvq)
+        v = g.value
+        g.value = None
+        if not g.ok:
+            rt.recv_closed = True
+        return v  # type: ignore[no-any-return]
+
+    def recv_ok(self) -> tuple[T, bool]:
+        """Go's ``v, ok := <-ch``: ``(None, False)`` once closed and drained."""
+        rt = self._rt
+        rt.recv_closed = False
+        v = self.recv()
+        return v, not rt.recv_closed
+
+    def __iter__(self) -> Iterator[T]:
+        """Go's ``for v := range ch``: ends when the channel is closed and drained."""
+        rt = self._rt
+        recv = self.recv
+        while True:
+            rt.recv_closed = False
+            v = recv()
+            if rt.recv_closed:
+                return
+            yield v
+
+    def close(self) -> None:
+        """Close the channel (Go's ``close(ch)``).
+
+        Buffered values stay receivable; parked receivers wake with
+        ``(None, False)``; parked senders raise ``send on closed channel``.
+
+        Raises:
+            Panic: ``close of closed channel``.
+        """
+        rt = self._rt
+        if rt.thread_id != get_ident():
+            raise foreign_thread(self)
+        if self._closed:
+            raise CloseOfClosedChannel
+        self._closed = True
+        ready = rt.ready
+        for q in (self._recvq, self._sendq):
+            while (w := dequeue(q)) is not None:
+                w.value = None
+                w.ok = False
+                ready(w.owner)
+
+    # -- steps shared with select ---------------------------------------------
+
+    def _recv_ready(self, rt: Runtime) -> Any:
+        """Receive without blocking; ``_NOT_READY`` if it would block."""
+        buf = self._buf
+        if buf:
+            v = buf.popleft()
+            if self._sendq:
+                # A sender waits for room: its value joins the buffer's tail.
+                w = dequeue(self._sendq)
+                if w is not None:
+                    buf.append(w.value)
+                    w.ok = True
+                    rt.ready(w.owner)
+            return v
+        if self._sendq:
+            w = dequeue(self._sendq)
+            if w is not None:
+                w.ok = True
+                rt.ready(w.owner)
+                return w.value
+        if self._closed:
+            rt.recv_closed = True
+            return None
+        return _NOT_READY
+
+    def _send_ready(self, rt: Runtime, value: T) -> bool:
+        """Send without blocking; False if it would block."""
+        if self._closed:
+            raise SendOnClosedChannel
+        if self._recvq:
+            w = dequeue(self._recvq)
+            if w is not None:
+                w.value = value
+                w.ok = True
+                rt.ready(w.owner)
+                return True
+        buf = self._buf
+        if len(buf) < self._cap:
+            buf.append(value)
+            return True
+        return False
+
+    def _can_recv(self) -> bool:
+        return bool(self._buf) or self._closed or has_waiter(self._sendq)
+
+    def _can_send(self) -> bool:
+        return self._closed or len(self._buf) < self._cap or has_waiter(self._recvq)
+
+    def _check_invariants(self) -> None:
+        """Assert the invariants listed at the top of the class."""
+        live_recv = has_waiter(self._recvq) and any(
+            w.sel is None or w.sel.winner is None for w in self._recvq
+        )
+        live_send = has_waiter(self._sendq) and any(
+            w.sel is None or w.sel.winner is None for w in self._sendq
+        )
+        assert not (live_recv and live_send), "parked senders and receivers at once"
+        assert not (live_recv and self._buf), "parked receivers with a non-empty buffer"
+        assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
+        assert len(self._buf) <= self._cap, "buffer over capacity"
+        assert not (self._closed and (live_recv or live_send)), "waiters on a closed channel"
+
+
+_NOT_READY: Any = object()
+
+
+def foreign_thread(ch: Chan[Any]) -> RuntimeError:
+    return RuntimeError(
+        f"{ch!r} belongs to the gochan runtime of thread {ch._rt.thread_id} and was "
+        f"used from thread {get_ident()}; cross threads with blocking(), "
+        "wait_future() or a future instead (see docs/threads.md)"
+    )

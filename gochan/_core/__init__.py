@@ -1,0 +1,36 @@
+"""gochan's private scheduler core: the only code that imports greenlet.
+
+The rest of gochan uses the names listed here and nothing else of ``_core``.
+"""
+
+from ._goroutine import Goroutine as Goroutine
+from ._goroutine import GoroutineExit as GoroutineExit
+from ._goroutine import WaitQueue as WaitQueue
+from ._goroutine import WaitReason as WaitReason
+from ._sched import Runtime as Runtime
+from ._sched import get_runtime as get_runtime
+from ._timers import Clock as Clock
+from ._timers import SystemClock as SystemClock
+from ._timers import TimerEntry as TimerEntry
+from ._waitq import SelectState as SelectState
+from ._waitq import SelectWaiter as SelectWaiter
+from ._waitq import WaitDeque as WaitDeque
+from ._waitq import dequeue as dequeue
+from ._waitq import has_waiter as has_waiter
+
+__all__ = [
+    "Clock",
+    "Goroutine",
+    "GoroutineExit",
+    "Runtime",
+    "SelectState",
+    "SelectWaiter",
+    "SystemClock",
+    "TimerEntry",
+    "WaitDeque",
+    "WaitQueue",
+    "WaitReason",
+    "dequeue",
+    "get_runtime",
+    "has_waiter",
+]

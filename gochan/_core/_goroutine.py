@@ -1,0 +1,134 @@
+"""The goroutine record and the table of wait reasons.
+
+A :class:`Goroutine` is also the waiter that a plain (non-select) channel or
+sync operation puts in a wait queue, as Go's ``sudog``: the waker writes
+``value`` and ``ok`` and readies ``owner``.  Select waiters
+(:class:`~gochan._core._waitq.SelectWaiter`) have the same four fields.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from types import CodeType
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from greenlet import greenlet
+
+    from ._waitq import SelectState
+
+
+class WaitReason(enum.StrEnum):
+    """Why a goroutine is parked: the words ``stacks()`` prints, Go's own."""
+
+    RUNNABLE = "runnable"
+    RUNNING = "running"
+    CHAN_SEND = "chan send"
+    CHAN_RECEIVE = "chan receive"
+    SELECT = "select"
+    SELECT_NO_CASES = "select (no cases)"
+    SLEEP = "sleep"
+    WAITGROUP_WAIT = "sync.WaitGroup.Wait"
+    MUTEX_LOCK = "sync.Mutex.Lock"
+    RWMUTEX_LOCK = "sync.RWMutex.Lock"
+    RWMUTEX_RLOCK = "sync.RWMutex.RLock"
+    COND_WAIT = "sync.Cond.Wait"
+    BLOCKING = "blocking"
+    FUTURE = "future"
+    WAIT_BLOCKED = "wait blocked"
+    SHUTDOWN = "shutdown"
+
+
+class WaitQueue(Protocol):
+    """Where a parked goroutine waits: whatever can take it out again.
+
+    ``remove`` is the undo of a wait: the scheduler calls it when it must
+    wake a goroutine that nobody completed (a crash reaching main, the end of
+    ``run()``, Ctrl-C).  It raises ``ValueError`` when the goroutine is no
+    longer there, as ``deque.remove`` does.
+    """
+
+    def remove(self, value: Any, /) -> None: ...
+
+
+class GoroutineExit(BaseException):
+    """Raised inside a goroutine that ``run()`` ends as its main returns.
+
+    A ``BaseException``, so ``except Exception`` in user code lets it pass and
+    only ``finally`` blocks and context managers run.
+    """
+
+
+class Goroutine:
+    """One goroutine: its greenlet, where it was started, what it waits on."""
+
+    __slots__ = (
+        "args",
+        "created_by",
+        "creator_id",
+        "fn",
+        "glet",
+        "go_code",
+        "go_line",
+        "id",
+        "interrupt",
+        "kwargs",
+        "ok",
+        "owner",
+        "sel",
+        "value",
+        "wait_reason",
+        "waitq",
+    )
+
+    # The waiter fields, shared with SelectWaiter:
+    sel: SelectState | None  # always None: a goroutine is a plain waiter
+    value: Any  # the value offered by a parked sender, or handed to a parked receiver
+    ok: bool  # written by the waker: True = completed, False = woken by close()
+    owner: Goroutine | None  # self while alive; the waker readies it
+
+    def __init__(
+        self,
+        gid: int,
+        fn: Callable[..., object] | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        glet: greenlet,
+        go_code: CodeType | None,
+        go_line: int,
+        creator_id: int,
+    ) -> None:
+        self.id = gid
+        self.fn = fn  # the goroutine's body; None for main, and once finished
+        self.args = args
+        self.kwargs = kwargs
+        self.glet = glet
+        self.go_code = go_code  # where go() was called; None for the main goroutine
+        self.go_line = go_line
+        self.creator_id = creator_id
+        self.created_by = go_code.co_qualname if go_code is not None else ""
+        self.sel = None
+        self.value = None
+        self.ok = True
+        self.owner = self
+        self.wait_reason: WaitReason = WaitReason.RUNNABLE  # written by park()
+        self.waitq: WaitQueue | None = None  # written by park(); stale after a normal wake
+        self.interrupt: BaseException | None = None  # raised by park() when it resumes
+
+    def name(self) -> str:
+        """The goroutine's function, as Go names it in a dump."""
+        fn = self.fn
+        if fn is None:
+            return "main" if self.go_code is None else "?"
+        target = getattr(fn, "func", fn)  # functools.partial
+        return str(getattr(target, "__qualname__", None) or repr(target))
+
+    def go_site(self) -> str:
+        """``file:line`` of the ``go()`` call that started this goroutine."""
+        if self.go_code is None:
+            return "?"
+        return f"{self.go_code.co_filename}:{self.go_line}"
+
+    def __repr__(self) -> str:
+        return f"<goroutine {self.id} [{self.wait_reason}] {self.name()}>"

@@ -1,0 +1,490 @@
+"""The per-thread runtime: run queue, park/ready, the scheduler loop.
+
+Design (see docs/design.md):
+
+1. One :class:`Runtime` per OS thread, created on first use.  Everything in
+   it is touched only by that thread, so no check-then-act step needs a lock;
+   the one exception is :meth:`Runtime.post`, the thread-safe inbox.
+2. Every blocking operation goes through :meth:`Runtime.park`, and
+   ``ready(g)`` (the run queue's ``append``) is the only way back.
+3. :meth:`Runtime._run_next` is the only place that switches greenlets.  A
+   goroutine that parks switches straight to the next runnable goroutine; the
+   hub greenlet runs only when nothing is runnable, when a goroutine ends, and
+   once every ``_HUB_EVERY`` switches, to fire due timers and take the inbox.
+4. The hub sleeps until the next timer or an inbox post; when nothing can
+   ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
+"""
+
+from __future__ import annotations
+
+import atexit
+import linecache
+import random
+import sys
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable
+from types import CodeType, FrameType
+from typing import Any
+
+from greenlet import getcurrent, greenlet
+
+from .._errors import Deadlock, GoroutinePanic
+from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
+from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
+
+_HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
+_SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
+_DEADLOCK_TEXT = "all goroutines are asleep - deadlock!"
+_PACKAGE_DIR = __file__.rsplit("/", 2)[0]  # frames in here are gochan's, left out of dumps
+
+
+class Runtime:
+    """One thread's scheduler.  Use :func:`get_runtime` to get this thread's."""
+
+    def __init__(self) -> None:
+        self.thread_id = threading.get_ident()
+        self.runq: deque[Goroutine] = deque()
+        # ready(g): make a parked goroutine runnable.  The only way back from park().
+        self.ready: Callable[[Goroutine], None] = self.runq.append
+        # The goroutine whose greenlet is running; None while the hub runs or
+        # before the thread has a main goroutine.  Written by _run_next.
+        self.current: Goroutine | None = None
+        self.main: Goroutine | None = None  # set while a program runs on this thread
+        self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
+        self.next_id = 1
+        self.hub: greenlet | None = None
+        self.budget = _HUB_EVERY  # switches left before the next hub visit
+        self.timers = TimerHeap()
+        self.clock: Clock = SystemClock()
+        self.rng = random.Random()
+        # Thread-safe inbox: callbacks posted by other threads, run on the loop.
+        self.inbox: deque[Callable[[], None]] = deque()
+        self.wakeup = threading.Event()
+        self.external_pending = 0  # posts still expected from other threads
+        self.idle_waiters: list[tuple[Goroutine, Callable[[], bool]]] = []
+        self.closing = False  # run()'s main returned: goroutines are being ended
+        self.shutdown_rounds = 0  # times end_main() interrupted the goroutines left
+        self.atexit_registered = False
+        # Set by a receive that found the channel closed and drained; cleared by
+        # recv_ok() before it receives (no switch happens between the two).
+        self.recv_closed = False
+
+    # -- goroutines -----------------------------------------------------------
+
+    def start_main(self, glet: greenlet) -> Goroutine:
+        """Make ``glet`` this thread's main goroutine (``run()`` or implicitly)."""
+        if self.main is not None:
+            if self.main.glet is glet and len(self.goroutines) == 1:
+                self.end_main()
+            else:
+                raise RuntimeError(
+                    "gochan: run() called while a gochan program is already running "
+                    "on this thread"
+                )
+        main = Goroutine(1, None, (), {}, glet, None, 0, 0)
+        self.next_id = 2
+        self.main = self.current = main
+        self.goroutines[1] = main
+        self.hub = self._new_hub(glet)
+        return main
+
+    def implicit_main(self) -> Goroutine:
+        """The calling code becomes the main goroutine: a plain script needs no run()."""
+        if self.main is not None:
+            raise RuntimeError(
+                "gochan: blocking call outside a goroutine (from the scheduler or a "
+                "greenlet gochan does not manage)"
+            )
+        main = self.start_main(getcurrent())
+        if not self.atexit_registered and threading.current_thread() is threading.main_thread():
+            # As the script ends, end its goroutines as run() would.
+            atexit.register(self.end_main)
+            self.atexit_registered = True
+        return main
+
+    def spawn(
+        self,
+        fn: Callable[..., object],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        site: FrameType,
+    ) -> Goroutine:
+        """Create a goroutine running ``fn(*args, **kwargs)`` and make it runnable.
+
+        ``site`` is the frame of the ``go()`` call, named in dumps and panics.
+        """
+        creator = self.current
+        if creator is None:
+            creator = self.implicit_main()
+        gid = self.next_id
+        self.next_id = gid + 1
+        glet = greenlet(None, self.hub)
+        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator.id)
+        glet.run = g_body(self, g)
+        self.goroutines[gid] = g
+        self.runq.append(g)
+        return g
+
+    def finished(self, g: Goroutine, exc: BaseException | None) -> None:
+        """Bookkeeping as goroutine ``g`` ends, with its uncaught exception if any."""
+        if exc is not None and not self.closing and self.main is not None:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                crash: BaseException = exc
+            else:
+                crash = GoroutinePanic(
+                    f"panic in goroutine {g.id} ({g.name()}, started at {g.go_site()}): "
+                    f"{type(exc).__name__}: {exc}",
+                    g.id,
+                )
+                crash.__cause__ = exc
+            self.wake_with(self.main, crash, first=True)
+        # A goroutine dropped by end_main() may be finished off later by the
+        # garbage collector, when this runtime no longer knows it.
+        self.goroutines.pop(g.id, None)
+        g.fn = g.owner = None
+        g.args = ()
+        g.kwargs = {}
+
+    def wake_with(self, g: Goroutine, exc: BaseException, first: bool = False) -> None:
+        """Undo ``g``'s wait and make it runnable; its park() raises ``exc``.
+
+        A pending exception is not replaced: the first crash is the one reported.
+        ``first`` puts ``g`` at the head of the run queue.
+        """
+        if self._interrupt(g, exc) and g is not self.current and g not in self.runq:
+            if first:
+                self.runq.appendleft(g)
+            else:
+                self.runq.append(g)
+
+    @staticmethod
+    def _interrupt(g: Goroutine, exc: BaseException) -> bool:
+        """Set ``g``'s pending exception and undo its wait; False if it has one already."""
+        if g.interrupt is not None:
+            return False
+        g.interrupt = exc
+        waitq, g.waitq = g.waitq, None
+        if waitq is not None:
+            try:
+                waitq.remove(g)
+            except ValueError:
+                pass  # completed already: g is runnable
+        return True
+
+    def _interrupt_all_but_main(self) -> list[Goroutine]:
+        """GoroutineExit in every started goroutine but main; returns them."""
+        runnable = set(map(id, self.runq))
+        interrupted = []
+        for g in list(self.goroutines.values()):
+            if g is self.main:
+                continue
+            if not g.glet and not g.glet.dead:  # never started: nothing of it ran
+                del self.goroutines[g.id]
+                continue
+            self._interrupt(g, GoroutineExit())
+            interrupted.append(g)
+            if id(g) not in runnable:
+                self.runq.append(g)
+        return interrupted
+
+    # -- park / switch --------------------------------------------------------
+
+    def park(self, reason: WaitReason, waitq: WaitQueue | None) -> None:
+        """Block the current goroutine until something readies it.
+
+        The one park point of gochan.  ``waitq`` is where the goroutine waits
+        (its ``remove`` undoes the wait), None if nothing holds it.  Raises
+        what the scheduler interrupts the goroutine with (a crash reaching
+        main, a deadlock, the end of ``run()``).
+        """
+        g = self.current
+        if g is None:
+            g = self.implicit_main()
+        g.wait_reason = reason
+        g.waitq = waitq
+        try:
+            self._run_next()
+        except BaseException:
+            self._hub_died(g)
+            raise
+        exc = g.interrupt
+        if exc is not None:
+            g.interrupt = None
+            raise exc
+
+    def _run_next(self) -> None:
+        """Switch to the next runnable goroutine, or to the hub when none is.
+
+        The only greenlet switch in gochan.  Returns when the caller's greenlet
+        is switched back to: for a goroutine, after someone readied it.
+        """
+        runq = self.runq
+        if runq:
+            self.budget -= 1
+            if self.budget:
+                g = runq.popleft()
+                self.current = g
+                g.glet.switch()
+                return
+        self.current = None
+        hub = self.hub
+        assert hub is not None
+        hub.switch()
+
+    def _hub_died(self, g: Goroutine) -> None:
+        # An exception escaped the hub (Ctrl-C while the loop slept) and reached
+        # its parent, the main goroutine, in the middle of park().  Undo main's
+        # wait and start a fresh hub for whoever blocks next.
+        self.current = g
+        waitq, g.waitq = g.waitq, None
+        if waitq is not None:
+            try:
+                waitq.remove(g)
+            except ValueError:
+                pass
+        while g in self.runq:
+            self.runq.remove(g)
+        hub = self.hub
+        if hub is not None and hub.dead:
+            self.hub = self._new_hub(g.glet)
+
+    def _new_hub(self, main_glet: greenlet) -> greenlet:
+        hub = greenlet(self._loop, main_glet)
+        for g in self.goroutines.values():
+            if g.id != 1 and g.glet:  # started and alive: it returns to the hub when done
+                g.glet.parent = hub
+        return hub
+
+    # -- the scheduler loop (runs in the hub greenlet) ------------------------
+
+    def _loop(self, *_: object) -> None:
+        # This function must never return: a returning hub would switch to the
+        # main goroutine as if whatever it was parked on had completed.
+        runq = self.runq
+        timers = self.timers
+        while True:
+            self.current = None
+            self.budget = _HUB_EVERY
+            inbox = self.inbox
+            while inbox:
+                inbox.popleft()()
+            if timers.heap:
+                for callback in timers.pop_due(self.clock.now()):
+                    callback()
+            if runq:
+                self._run_next()
+                continue
+            if self.closing:
+                self._shutdown_step()
+                continue
+            if self.idle_waiters and self._wake_idle_waiters():
+                continue
+            deadline = timers.next_deadline()
+            if self.external_pending or inbox:
+                if deadline is None:
+                    self.wakeup.wait()
+                else:
+                    self.clock.sleep_until(deadline, self.wakeup)
+                self.wakeup.clear()
+            elif deadline is not None:
+                self.clock.sleep_until(deadline, self.wakeup)
+                self.wakeup.clear()
+            else:
+                self._no_progress()
+
+    def _wake_idle_waiters(self) -> bool:
+        woke = False
+        for entry in list(self.idle_waiters):
+            g, condition = entry
+            if condition():
+                self.idle_waiters.remove(entry)
+                self.ready(g)
+                woke = True
+        return woke
+
+    def _no_progress(self) -> None:
+        """Nothing is runnable and nothing can wake anyone."""
+        main = self.main
+        assert main is not None
+        self.wake_with(main, Deadlock(f"{_DEADLOCK_TEXT}\n\n{self.stacks()}"))
+
+    # -- waiting for the scheduler --------------------------------------------
+
+    def wait_idle(self, condition: Callable[[], bool]) -> None:
+        """Park until the loop is idle (nothing runnable) and ``condition()`` holds.
+
+        The condition is evaluated by the scheduler whenever nothing else can
+        run, never by polling; a condition that cannot come true ends in a
+        Deadlock like any other wait that nothing can satisfy.
+        """
+        g = self.current
+        if g is None:
+            g = self.implicit_main()
+        entry = (g, condition)
+        self.idle_waiters.append(entry)
+        self.park(WaitReason.WAIT_BLOCKED, _IdleWaiterRemover(self, entry))
+
+    def parked(self, reason: WaitReason | None = None) -> int:
+        """How many goroutines are parked (with ``reason``, if given), not counting
+        those in wait_idle()."""
+        runnable = set(map(id, self.runq))
+        count = 0
+        for g in self.goroutines.values():
+            if g is self.current or id(g) in runnable or not g.glet:
+                continue
+            r = g.wait_reason
+            if r is WaitReason.WAIT_BLOCKED or r is WaitReason.RUNNABLE:
+                continue
+            if reason is None or r is reason:
+                count += 1
+        return count
+
+    # -- timers and other threads ---------------------------------------------
+
+    def add_timer(self, delay: float, callback: Callable[[], None]) -> TimerEntry:
+        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0)."""
+        return self.timers.add(self.clock.now() + delay, callback)
+
+    def post(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
+        point for other threads, which touch nothing else of the runtime.
+
+        A poster that makes the loop wait for it first counts itself in
+        ``external_pending`` (from the runtime's thread), and its callback
+        counts itself out.
+        """
+        self.inbox.append(callback)
+        self.wakeup.set()
+
+    # -- the end of a program -------------------------------------------------
+
+    def end_main(self) -> None:
+        """End every goroutine but main (their finally blocks run), then reset.
+
+        Called as run()'s main returns.  Goroutines that never started are
+        dropped; the others get GoroutineExit raised where they are parked.
+        """
+        main = self.main
+        if main is None:
+            return
+        self.current = main
+        self.closing = True
+        self.timers.clear()
+        self.runq.clear()
+        try:
+            self.shutdown_rounds = 0
+            if self._interrupt_all_but_main():
+                self.park(WaitReason.SHUTDOWN, None)
+        finally:
+            self.runq.clear()
+            self.goroutines.clear()
+            self.idle_waiters.clear()
+            self.inbox.clear()
+            self.external_pending = 0
+            self.closing = False
+            self.main = self.current = None
+            main.owner = None
+            # The hub, parked in its loop, is dropped; greenlet ends it when collected.
+            self.hub = None
+
+    def _shutdown_step(self) -> None:
+        # Nothing is runnable: everyone left is parked again inside a finally
+        # block, or only main is left.
+        main = self.main
+        assert main is not None
+        self.shutdown_rounds += 1
+        if self.shutdown_rounds <= _SHUTDOWN_ROUNDS and self._interrupt_all_but_main():
+            return
+        for gid in [gid for gid in self.goroutines if gid != 1]:
+            del self.goroutines[gid]  # they will not end: let them go with their greenlets
+        self.ready(main)
+
+    # -- dumps ----------------------------------------------------------------
+
+    def stacks(self) -> str:
+        """Every goroutine with its state and Python stack, as Go dumps them."""
+        runnable = set(map(id, self.runq))
+        parts = []
+        for g in sorted(self.goroutines.values(), key=lambda g: g.id):
+            if g is self.current:
+                state = WaitReason.RUNNING.value
+                frame: FrameType | None = sys._getframe(1)
+            else:
+                state = "runnable" if id(g) in runnable else g.wait_reason.value
+                frame = g.glet.gr_frame
+            lines = [f"goroutine {g.id} [{state}]:"]
+            if frame is not None:
+                lines.extend(_format_frames(frame))
+            elif g.fn is not None:
+                lines.append(_format_function(g.fn))
+            if g.go_code is not None:
+                lines.append(f"created by {g.created_by} in goroutine {g.creator_id}")
+                lines.append(f'  File "{g.go_code.co_filename}", line {g.go_line}')
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts) + "\n"
+
+
+class _IdleWaiterRemover:
+    __slots__ = ("entry", "rt")
+
+    def __init__(self, rt: Runtime, entry: tuple[Goroutine, Callable[[], bool]]) -> None:
+        self.rt = rt
+        self.entry = entry
+
+    def remove(self, _goroutine: object) -> None:
+        self.rt.idle_waiters.remove(self.entry)
+
+
+def g_body(rt: Runtime, g: Goroutine) -> Callable[..., None]:
+    """The ``run`` of goroutine ``g``'s greenlet."""
+
+    def body(*_: object) -> None:
+        exc: BaseException | None = None
+        try:
+            fn = g.fn
+            assert fn is not None
+            fn(*g.args, **g.kwargs)
+        except GoroutineExit:
+            pass
+        except BaseException as e:
+            exc = e
+        rt.finished(g, exc)
+
+    return body
+
+
+def _format_frames(frame: FrameType) -> list[str]:
+    summary = traceback.StackSummary.extract(traceback.walk_stack(frame), capture_locals=False)
+    lines = []
+    for fs in reversed(summary):
+        if fs.filename.startswith(_PACKAGE_DIR):
+            continue
+        lines.append(f'  File "{fs.filename}", line {fs.lineno}, in {fs.name}')
+        if fs.line:
+            lines.append(f"    {fs.line.strip()}")
+    return lines
+
+
+def _format_function(fn: Callable[..., object]) -> str:
+    target = getattr(fn, "func", fn)
+    code: CodeType | None = getattr(target, "__code__", None)
+    if code is None:
+        return f"  {target!r}"
+    line = linecache.getline(code.co_filename, code.co_firstlineno).strip()
+    return f'  File "{code.co_filename}", line {code.co_firstlineno}, in {code.co_qualname}' + (
+        f"\n    {line}" if line else ""
+    )
+
+
+_local = threading.local()
+
+
+def get_runtime() -> Runtime:
+    """This thread's runtime, created on first use."""
+    try:
+        rt: Runtime = _local.rt
+    except AttributeError:
+        rt = _local.rt = Runtime()
+    return rt

@@ -1,0 +1,166 @@
+"""select and its cases: recv(), send(), default.
+
+The protocol is Go's (``runtime/select.go``): pass 1 polls every case and
+picks uniformly at random among the ready ones; pass 2 parks one waiter per
+case, all sharing one :class:`~gochan._core.SelectState`, and the first
+waker to claim it wins; pass 3 takes the losing waiters out of their queues.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Generic, TypeVar
+
+from ._chan import RecvChan, SendChan, foreign_thread
+from ._core import SelectState, SelectWaiter, WaitReason, get_runtime
+from ._errors import SendOnClosedChannel
+
+T = TypeVar("T")
+
+_SELECT = WaitReason.SELECT
+_SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
+
+
+class Case:
+    """A select case: made by :func:`recv`, :func:`send`, or :data:`default`."""
+
+    __slots__ = ()
+
+
+class RecvCase(Case, Generic[T]):
+    """A receive case.  After ``select`` chose it, ``value`` and ``ok`` hold
+    what was received (Go's ``case v, ok := <-ch``)."""
+
+    __slots__ = ("ch", "ok", "value")
+
+    def __init__(self, ch: RecvChan[T] | None) -> None:
+        self.ch = ch  # None is Go's nil channel: never ready
+        self.value: T = None  # type: ignore[assignment]
+        self.ok = False
+
+    def __repr__(self) -> str:
+        return f"recv({self.ch!r})"
+
+
+class SendCase(Case, Generic[T]):
+    """A send case (Go's ``case ch <- value``)."""
+
+    __slots__ = ("ch", "value")
+
+    def __init__(self, ch: SendChan[T] | None, value: T) -> None:
+        self.ch = ch  # None is Go's nil channel: never ready
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"send({self.ch!r}, {self.value!r})"
+
+
+class DefaultCase(Case):
+    """The type of :data:`default`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "default"
+
+
+default: Final = DefaultCase()
+"""The default case: chosen at once when no other case is ready."""
+
+
+def recv(ch: RecvChan[T] | None) -> RecvCase[T]:
+    """A receive case on ``ch`` for :func:`select`; ``None`` is never ready."""
+    return RecvCase(ch)
+
+
+def send(ch: SendChan[T] | None, value: T) -> SendCase[T]:
+    """A case sending ``value`` on ``ch`` for :func:`select`; ``None`` is never ready."""
+    return SendCase(ch, value)
+
+
+def select(*cases: Case) -> Case:
+    """Go's ``select``: run one ready case and return it.
+
+    Among several ready cases it picks one uniformly at random.  With
+    :data:`default` among the cases it never blocks; otherwise it blocks until
+    one case can run.  ``select()`` with no cases blocks forever.  Case
+    objects can be passed to ``select`` again, in a loop.
+
+    Raises:
+        Panic: ``send on closed channel`` when the chosen case sends on a
+            closed channel, also when it closes while the select is blocked.
+        TypeError: an argument is not a case.
+        RuntimeError: a channel belongs to another thread's runtime.
+    """
+    rt = get_runtime()
+    # Pass 1: poll every case; reservoir sampling keeps the pick uniform.
+    chosen: Case | None = None
+    ready = 0
+    has_default = False
+    for case in cases:
+        kind = type(case)
+        if kind is RecvCase:
+            ch: Any = case.ch  # type: ignore[attr-defined]
+            if ch is None:
+                continue
+            if ch._rt is not rt:
+                raise foreign_thread(ch)
+            if not ch._can_recv():
+                continue
+        elif kind is SendCase:
+            ch = case.ch  # type: ignore[attr-defined]
+            if ch is None:
+                continue
+            if ch._rt is not rt:
+                raise foreign_thread(ch)
+            if not ch._can_send():
+                continue
+        elif case is default:
+            has_default = True
+            continue
+        else:
+            raise TypeError(f"select() takes recv(), send() or default cases, not {case!r}")
+        ready += 1
+        if ready == 1 or rt.rng.random() * ready < 1.0:
+            chosen = case
+
+    if chosen is not None:
+        if type(chosen) is RecvCase:
+            rt.recv_closed = False
+            chosen.value = chosen.ch._recv_ready(rt)  # type: ignore[union-attr]
+            chosen.ok = not rt.recv_closed
+        else:
+            chosen.ch._send_ready(rt, chosen.value)  # type: ignore[attr-defined]
+        return chosen
+    if has_default:
+        return default
+
+    # Pass 2: park on every channel at once.
+    g = rt.current or rt.implicit_main()
+    if not cases:
+        while True:
+            rt.park(_SELECT_NO_CASES, None)
+    sel = SelectState(g)
+    waiters = sel.waiters
+    for case in cases:
+        ch = case.ch  # type: ignore[attr-defined]
+        if ch is None:
+            continue
+        if type(case) is RecvCase:
+            w = SelectWaiter(sel, case, ch._recvq)
+        else:
+            w = SelectWaiter(sel, case, ch._sendq, case.value)  # type: ignore[attr-defined]
+        w.queue.append(w)
+        waiters.append(w)
+    rt.park(_SELECT, sel)
+
+    # Pass 3: the winner was claimed by its waker; dequeue the others.
+    winner = sel.winner
+    assert winner is not None
+    sel.discard_losers()
+    won: Case = winner.case
+    if type(won) is RecvCase:
+        won.value = winner.value
+        won.ok = winner.ok
+    elif not winner.ok:
+        raise SendOnClosedChannel
+    return won
