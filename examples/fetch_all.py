@@ -9,7 +9,7 @@ the order the sources finish, following the steps of the exercise:
 2. a child context with ``cancel`` (called in ``finally``, Go's ``defer cancel()``);
 3. a results channel with room for every source, so no goroutine blocks on its send;
 4. a WaitGroup, added to before any goroutine starts;
-5. one goroutine per source (``go(fetch_one, ctx, src, ...)`` passes ``src``
+5. one goroutine per source (``go(fetch_and_report, src)`` passes ``src``
    as an argument, so each goroutine gets its own; see ``loop_variable.py``);
 6. a goroutine that closes the results channel after ``wg.wait()``;
 7. the collecting loop: first error kept, ``cancel()``, channel drained.
@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from local_http import HTTPStatusError, http_get, serve
 from results import Result, collect
 
-from gochan import Chan, SendChan, context, default, go, num_goroutine, recv, run, select, sync
+from gochan import Chan, context, default, go, num_goroutine, recv, run, select, sync
 
 Source = Callable[[context.Context], str]
 
@@ -41,8 +41,14 @@ def fetch_all(ctx: context.Context, sources: Sequence[Source]) -> tuple[list[str
         wg.add(len(sources))
 
         # Step 5: fan out.
+        def fetch_and_report(src: Source) -> None:
+            try:
+                results.send(fetch_one(ctx, src))
+            finally:
+                wg.done()  # always signal completion
+
         for src in sources:
-            go(fetch_one, ctx, src, results, wg)
+            go(fetch_and_report, src)
 
         # Step 6: close the results once every source has reported.
         def close_when_done() -> None:
@@ -57,16 +63,12 @@ def fetch_all(ctx: context.Context, sources: Sequence[Source]) -> tuple[list[str
         cancel()
 
 
-def fetch_one(ctx: context.Context, src: Source, results: SendChan[Result[str]], wg: sync.WaitGroup) -> None:
+def fetch_one(ctx: context.Context, src: Source) -> Result[str]:
+    """Call one source; its error, if any, becomes part of the result as in Go's ``(val, err)``."""
     try:
-        try:
-            value = src(ctx)
-        except Exception as err:  # Go's (val, err) pair: the error is a result too
-            results.send(Result(err=err))
-        else:
-            results.send(Result(value=value))
-    finally:
-        wg.done()  # always signal completion
+        return Result(value=src(ctx))
+    except Exception as err:
+        return Result(err=err)
 
 
 def http_source(url: str) -> Source:
@@ -90,7 +92,7 @@ def main() -> None:
         # /slow would answer after 5 s; the failure of /broken cancels it at once.
         failing = [http_source(f"{base}/slow?delay=5"), http_source(f"{base}/broken?status=500")]
         values, err = fetch_all(context.background(), failing)
-        print(values, type(err).__name__, getattr(err, "status", None))
+        print(values, err)
 
         ctx, cancel = context.with_cancel(context.background())
         cancel()
@@ -105,6 +107,6 @@ if __name__ == "__main__":
 
 # Output:
 # ['data from /a', 'data from /b', 'data from /c'] None
-# [] HTTPStatusError 500
+# [] GET /broken: status 500
 # ([], Canceled('context canceled'))
 # goroutines: 1

@@ -35,7 +35,7 @@ class HTTPStatusError(Exception):
     """A response whose status is not 200, for sources that treat it as a failure."""
 
     def __init__(self, url: str, status: int) -> None:
-        super().__init__(f"GET {url}: status {status}")
+        super().__init__(f"GET {urlsplit(url).path}: status {status}")
         self.status = status
 
 
