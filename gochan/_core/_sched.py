@@ -52,6 +52,7 @@ class Runtime:
         # before the thread has a main goroutine.  Written by _run_next.
         self.current: Goroutine | None = None
         self.main: Goroutine | None = None  # set while a program runs on this thread
+        self.main_is_implicit = False  # main became main by blocking, not through run()
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
         self.next_id = 1
         self.hub: greenlet | None = None
@@ -76,14 +77,15 @@ class Runtime:
     def start_main(self, glet: greenlet) -> Goroutine:
         """Make ``glet`` this thread's main goroutine (``run()`` or implicitly)."""
         if self.main is not None:
-            if self.main.glet is glet and len(self.goroutines) == 1:
-                self.end_main()
+            if self.main_is_implicit and self.main.glet is glet and len(self.goroutines) == 1:
+                self.end_main()  # a script that used gochan before calling run()
             else:
                 raise RuntimeError(
                     "gochan: run() called while a gochan program is already running "
                     "on this thread"
                 )
         main = Goroutine(1, None, (), {}, glet, None, 0, 0)
+        self.main_is_implicit = False
         self.next_id = 2
         self.main = self.current = main
         self.goroutines[1] = main
@@ -98,6 +100,7 @@ class Runtime:
                 "greenlet gochan does not manage)"
             )
         main = self.start_main(getcurrent())
+        self.main_is_implicit = True
         if not self.atexit_registered and threading.current_thread() is threading.main_thread():
             # As the script ends, end its goroutines as run() would.
             atexit.register(self.end_main)

@@ -1,0 +1,383 @@
+"""go, run, gosched, num_goroutine, stacks; crashes, deadlocks and the end of run()."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from gochan import (
+    Chan,
+    Deadlock,
+    GoroutinePanic,
+    go,
+    gosched,
+    num_goroutine,
+    recv,
+    run,
+    select,
+    stacks,
+)
+from gochan._core import get_runtime
+from gochan.testing import wait_blocked
+
+
+def test_run_returns_main_result_and_passes_arguments() -> None:
+    def add(a: int, b: int = 0) -> int:
+        return a + b
+
+    assert run(add, 2, b=3) == 5
+
+
+def test_exception_from_main_comes_out_unchanged() -> None:
+    class Boom(Exception):
+        pass
+
+    def main() -> None:
+        raise Boom("x")
+
+    with pytest.raises(Boom, match="x"):
+        run(main)
+
+
+def test_go_starts_lazily_when_caller_blocks() -> None:
+    def main() -> list[str]:
+        trace: list[str] = []
+        go(trace.append, "goroutine")
+        trace.append("main before yield")
+        gosched()
+        trace.append("main after yield")
+        return trace
+
+    assert run(main) == ["main before yield", "goroutine", "main after yield"]
+
+
+def test_gosched_round_robins_in_fifo_order() -> None:
+    def main() -> list[str]:
+        trace: list[str] = []
+
+        def worker(name: str) -> None:
+            for i in range(2):
+                trace.append(f"{name}{i}")
+                gosched()
+
+        go(worker, "a")
+        go(worker, "b")
+        wait_blocked(0)
+        return trace
+
+    assert run(main) == ["a0", "b0", "a1", "b1"]
+
+
+def test_num_goroutine_counts_the_caller_and_live_goroutines() -> None:
+    def main() -> list[int]:
+        counts = [num_goroutine()]
+        ch = Chan[None]()
+        for _ in range(3):
+            go(ch.recv)
+        counts.append(num_goroutine())
+        wait_blocked(3)
+        ch.close()
+        wait_blocked(0)
+        counts.append(num_goroutine())
+        return counts
+
+    assert run(main) == [1, 4, 1]
+    assert num_goroutine() == 1
+
+
+def test_go_with_non_callable_is_type_error_at_the_call() -> None:
+    def main() -> None:
+        with pytest.raises(TypeError, match="go\\(\\) needs a callable, not int"):
+            go(42)  # type: ignore[arg-type]
+        assert num_goroutine() == 1
+
+    run(main)
+
+
+def test_nested_run_is_refused() -> None:
+    def main() -> None:
+        with pytest.raises(RuntimeError, match="already running"):
+            run(lambda: None)
+
+    run(main)
+
+
+def test_goroutine_exception_reaches_parked_main_as_goroutine_panic() -> None:
+    def worker() -> None:
+        raise ValueError("boom")
+
+    def main() -> None:
+        go(worker)
+        Chan[int]().recv()
+
+    with pytest.raises(GoroutinePanic) as info:
+        run(main)
+    exc = info.value
+    assert isinstance(exc.__cause__, ValueError)
+    assert str(exc.__cause__) == "boom"
+    line = worker.__code__.co_firstlineno + 4  # the go(worker) line
+    assert str(exc) == (
+        f"panic in goroutine 2 (test_goroutine_exception_reaches_parked_main_as_goroutine_panic"
+        f".<locals>.worker, started at {__file__}:{line}): ValueError: boom"
+    )
+    assert exc.goroutine_id == 2
+
+
+def test_goroutine_panic_reaches_main_parked_in_select_and_cleans_its_waiters() -> None:
+    def main() -> None:
+        a, b = Chan[int](), Chan[int]()
+        go(lambda: 1 / 0)
+        try:
+            select(recv(a), recv(b))
+        except GoroutinePanic as exc:
+            assert isinstance(exc.__cause__, ZeroDivisionError)
+        assert not a._recvq and not b._recvq
+        a._check_invariants()
+
+    run(main)
+
+
+def test_main_can_catch_a_goroutine_panic_and_go_on() -> None:
+    def main() -> int:
+        go(lambda: [][0])
+        try:
+            Chan[int]().recv()
+        except GoroutinePanic:
+            pass
+        ch = Chan[int]()
+        go(ch.send, 7)
+        return ch.recv()
+
+    assert run(main) == 7
+
+
+def test_deadlock_dump_names_every_goroutine_like_go() -> None:
+    def blocked_sender(ch: Chan[int]) -> None:
+        ch.send(1)
+
+    def main() -> None:
+        ch = Chan[int]()
+        go(blocked_sender, ch)
+        wait_blocked(1)
+        Chan[str]().recv()
+
+    with pytest.raises(Deadlock) as info:
+        run(main)
+    text = str(info.value)
+    assert text.startswith("all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n")
+    assert "goroutine 2 [chan send]:" in text
+    assert "in blocked_sender\n    ch.send(1)" in text
+    assert "created by test_deadlock_dump_names_every_goroutine_like_go.<locals>.main" in text
+    assert "in goroutine 1" in text
+    assert "gochan/_" not in text  # the runtime's own frames are left out
+
+
+def test_stacks_reports_states() -> None:
+    def main() -> str:
+        ch = Chan[int]()
+        go(ch.recv)
+        wait_blocked(1, "chan receive")
+        go(ch.send, 1)  # not started until main blocks
+        return stacks()
+
+    text = run(main)
+    assert "goroutine 1 [running]:" in text
+    assert "goroutine 2 [chan receive]:" in text
+    assert "goroutine 3 [runnable]:" in text
+
+
+def test_end_of_run_runs_finally_blocks_of_parked_goroutines() -> None:
+    log: list[str] = []
+
+    def parked(name: str) -> None:
+        try:
+            Chan[int]().recv()
+        finally:
+            log.append(name)
+
+    def main() -> None:
+        go(parked, "a")
+        go(parked, "b")
+        wait_blocked(2)
+
+    run(main)
+    assert sorted(log) == ["a", "b"]
+    assert get_runtime().main is None
+
+
+def test_end_of_run_does_not_start_goroutines_that_never_ran() -> None:
+    log: list[str] = []
+
+    def main() -> None:
+        go(log.append, "ran")
+
+    run(main)
+    assert log == []
+
+
+def test_goroutine_blocking_again_in_finally_is_ended_too() -> None:
+    log: list[str] = []
+
+    def stubborn() -> None:
+        try:
+            Chan[int]().recv()
+        finally:
+            log.append("first finally")
+            try:
+                Chan[int]().recv()  # blocks again while run() ends it
+            finally:
+                log.append("second finally")
+
+    def main() -> None:
+        go(stubborn)
+        wait_blocked(1)
+
+    run(main)
+    assert log == ["first finally", "second finally"]
+
+
+def test_except_exception_does_not_swallow_the_end_of_run() -> None:
+    log: list[str] = []
+
+    def worker() -> None:
+        try:
+            Chan[int]().recv()
+        except Exception:
+            log.append("swallowed")
+
+    def main() -> None:
+        go(worker)
+        wait_blocked(1)
+
+    run(main)
+    assert log == []
+
+
+def test_nothing_leaks_into_the_next_run() -> None:
+    def main() -> int:
+        go(Chan[int]().recv)
+        wait_blocked(1)
+        return num_goroutine()
+
+    assert run(main) == 2
+    ids: list[str] = []
+
+    def second() -> None:
+        go(lambda: None)
+        ids.append(stacks())
+
+    run(second)
+    assert "goroutine 2 [runnable]" in ids[0]
+    assert "goroutine 3" not in ids[0]
+
+
+def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
+    def worker() -> None:
+        try:
+            Chan[int]().recv()
+        finally:
+            raise ValueError("in finally")
+
+    def main() -> str:
+        go(worker)
+        wait_blocked(1)
+        return "done"
+
+    assert run(main) == "done"
+
+
+def test_ctrl_c_while_goroutines_are_parked_leaves_runtime_usable() -> None:
+    def main() -> int:
+        rt = get_runtime()
+        # The loop sleeps towards this far timer when SIGINT arrives.
+        far = rt.add_timer(60, lambda: None)
+        go(Chan[int]().recv)  # a parked goroutine
+        killer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT))
+        killer.start()
+        ch = Chan[int]()
+        with pytest.raises(KeyboardInterrupt):
+            ch.recv()
+        killer.join()
+        rt.timers.cancel(far)
+        assert not ch._recvq
+        # Still usable: goroutines run, channels hand over, deadlocks are seen.
+        go(ch.send, 3)
+        assert ch.recv() == 3
+        with pytest.raises(Deadlock):
+            ch.recv()
+        return num_goroutine()
+
+    assert run(main) == 2
+
+
+def _run_script(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "prog.py"
+    script.write_text(textwrap.dedent(source))
+    return subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+def test_plain_script_is_its_own_main_goroutine(tmp_path: Path) -> None:
+    proc = _run_script(
+        tmp_path,
+        """
+        from gochan import Chan, go
+
+        results = Chan[int]()
+        for n in range(3):
+            go(lambda n=n: results.send(n * n))
+        print(sorted(results.recv() for _ in range(3)))
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "[0, 1, 4]\n"
+
+
+def test_plain_script_goroutines_get_their_finally_at_exit(tmp_path: Path) -> None:
+    proc = _run_script(
+        tmp_path,
+        """
+        from gochan import Chan, go
+        from gochan.testing import wait_blocked
+
+        def worker():
+            try:
+                Chan().recv()
+            finally:
+                print("worker cleaned up")
+
+        go(worker)
+        wait_blocked(1)
+        print("main done")
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "main done\nworker cleaned up\n"
+
+
+def test_deadlocked_script_reports_every_goroutine(tmp_path: Path) -> None:
+    proc = _run_script(
+        tmp_path,
+        """
+        from gochan import Chan, go
+
+        ch = Chan[int]()
+        go(ch.send, 1)
+        go(ch.send, 2)
+        ch.recv()
+        ch.recv()
+        ch.recv()
+        """,
+    )
+    assert proc.returncode == 1
+    assert "gochan.Deadlock: all goroutines are asleep - deadlock!" in proc.stderr
+    assert "goroutine 1 [chan receive]:" in proc.stderr
+    assert 'prog.py", line 9, in <module>' in proc.stderr
