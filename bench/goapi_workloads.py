@@ -22,15 +22,18 @@ from common import Result, Workload
 now = C.now
 
 
+def _missing(name: str) -> Any:
+    def fail(*_args: Any, **_kwargs: Any) -> Any:
+        raise NotImplementedError(f"the API under test has no {name!r}")
+
+    return fail
+
+
 def make_workloads(api: ModuleType | Any) -> dict[str, Workload]:
+    """The workloads on ``api``; a workload whose names ``api`` lacks fails alone when run."""
     Chan, go, run, select, recv, WaitGroup, sleep = (
-        api.Chan,
-        api.go,
-        api.run,
-        api.select,
-        api.recv,
-        api.WaitGroup,
-        api.sleep,
+        getattr(api, name, None) or _missing(name)
+        for name in ("Chan", "go", "run", "select", "recv", "WaitGroup", "sleep")
     )
 
     def pingpong_unbuffered(n: int) -> Result:

@@ -210,7 +210,7 @@ def measure_million(args: argparse.Namespace) -> list[Record]:
         "mem_total_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
     }
     records: list[Record] = [meta]
-    for rt in ("gochan", "greenlet"):
+    for rt in [r for r in ("gochan", "greenlet") if not args.runtime or r in args.runtime]:
         rec = run_cell(rt, "parked_memory", env, max(args.timeout, 1800.0))
         rec["rep"] = 0
         records.append(rec)
