@@ -22,7 +22,7 @@ import pytest
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 
 # Modules that other examples import; they have no program of their own.
-HELPER_MODULES = {"local_http.py", "sources.py"}
+HELPER_MODULES = {"local_http.py", "results.py", "search_backend.py"}
 
 OUTPUT_MARKER = "# Output:"
 
