@@ -93,7 +93,9 @@ class Chan(SendChan[T], RecvChan[T]):
     """
 
     # Invariants (checked by _check_invariants after every step in the tests):
-    #  - at most one of _sendq and _recvq holds live waiters;
+    #  - at most one of _sendq and _recvq holds live waiters, except (as in
+    #    Go) on an unbuffered channel where a single select waits to send
+    #    and to receive: then every live waiter is that select's;
     #  - live waiters in _recvq imply an empty buffer;
     #  - live waiters in _sendq imply a full buffer (for cap 0: always);
     #  - len(_buf) <= _cap;
@@ -166,8 +168,8 @@ class Chan(SendChan[T], RecvChan[T]):
         rt.park(_CHAN_RECEIVE, self._recvq)
         v = g.value
         g.value = None
-        if not g.ok:
-            rt.recv_closed = True
+        # Other goroutines ran meanwhile and may have left the flag set.
+        rt.recv_closed = not g.ok
         return v  # type: ignore[no-any-return]
 
     def recv_ok(self) -> tuple[T, bool]:
@@ -261,13 +263,13 @@ class Chan(SendChan[T], RecvChan[T]):
 
     def _check_invariants(self) -> None:
         """Assert the invariants listed at the top of the class."""
-        live_recv = has_waiter(self._recvq) and any(
-            w.sel is None or w.sel.winner is None for w in self._recvq
-        )
-        live_send = has_waiter(self._sendq) and any(
-            w.sel is None or w.sel.winner is None for w in self._sendq
-        )
-        assert not (live_recv and live_send), "parked senders and receivers at once"
+        live_recv = [w for w in self._recvq if w.sel is None or w.sel.winner is None]
+        live_send = [w for w in self._sendq if w.sel is None or w.sel.winner is None]
+        if live_recv and live_send:
+            selects = {id(w.sel) for w in live_recv + live_send}
+            assert self._cap == 0 and len(selects) == 1 and None not in {
+                w.sel for w in live_recv
+            }, "parked senders and receivers at once"
         assert not (live_recv and self._buf), "parked receivers with a non-empty buffer"
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"
