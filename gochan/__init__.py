@@ -7,6 +7,7 @@ public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
 ``gochan.time``, ``gochan.errgroup``.
 """
 
+from . import time as time
 from ._chan import Chan as Chan
 from ._chan import RecvChan as RecvChan
 from ._chan import SendChan as SendChan
@@ -27,6 +28,20 @@ from .runtime import gosched as gosched
 from .runtime import num_goroutine as num_goroutine
 from .runtime import run as run
 from .runtime import stacks as stacks
+from .time import Hour as Hour
+from .time import Microsecond as Microsecond
+from .time import Millisecond as Millisecond
+from .time import Minute as Minute
+from .time import Nanosecond as Nanosecond
+from .time import Second as Second
+from .time import Ticker as Ticker
+from .time import Timer as Timer
+from .time import after as after
+from .time import after_func as after_func
+from .time import new_ticker as new_ticker
+from .time import new_timer as new_timer
+from .time import sleep as sleep
+from .time import tick as tick
 
 __all__ = [
     "Canceled",
@@ -35,20 +50,34 @@ __all__ = [
     "DeadlineExceeded",
     "Deadlock",
     "GoroutinePanic",
+    "Hour",
+    "Microsecond",
+    "Millisecond",
+    "Minute",
+    "Nanosecond",
     "Panic",
     "RecvCase",
     "RecvChan",
+    "Second",
     "SendCase",
     "SendChan",
+    "Ticker",
+    "Timer",
+    "after",
+    "after_func",
     "default",
     "go",
     "gosched",
+    "new_ticker",
+    "new_timer",
     "num_goroutine",
     "recv",
     "run",
     "select",
     "send",
+    "sleep",
     "stacks",
+    "tick",
 ]
 
 # Names defined in private modules present themselves as gochan's.

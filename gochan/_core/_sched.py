@@ -119,12 +119,15 @@ class Runtime:
         ``site`` is the frame of the ``go()`` call, named in dumps and panics.
         """
         creator = self.current
-        if creator is None:
+        if creator is None and (self.hub is None or getcurrent() is not self.hub):
             creator = self.implicit_main()
+        # A timer callback on the hub (time.after_func, context.after_func)
+        # starts goroutines that no goroutine created: creator id 0.
+        creator_id = 0 if creator is None else creator.id
         gid = self.next_id
         self.next_id = gid + 1
         glet = greenlet(None, self.hub)
-        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator.id)
+        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator_id)
         glet.run = g_body(self, g)
         self.goroutines[gid] = g
         self.runq.append(g)
