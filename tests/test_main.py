@@ -1,0 +1,151 @@
+"""``python -m gochan FILE.py``: a script run as a Go program, checked in a subprocess.
+
+The scripts are in tests/programs/; each run has its own timeout, so a program
+that hangs fails its test instead of the whole session.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+RUN_TIMEOUT_SECONDS = 30  # interpreter start-up plus a few switches; only a hang gets near it
+
+
+def gochan_main(program: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gochan", str(PROGRAMS / program), *args],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def frame(program: str, marker: str, function: str = "<module>") -> str:
+    """The two dump lines of the frame at the line of ``program`` that contains ``marker``."""
+    path = PROGRAMS / program
+    lines = path.read_text().splitlines()
+    (lineno,) = [n for n, line in enumerate(lines, 1) if marker in line]
+    return f'  File "{path}", line {lineno}, in {function}\n    {lines[lineno - 1].strip()}\n'
+
+
+def assert_no_launcher_frames(dump: str) -> None:
+    assert "runpy" not in dump
+    assert f"{os.sep}gochan{os.sep}" not in dump
+
+
+def test_goroutine_panic_prints_go_panic_then_every_goroutine_and_exits_2() -> None:
+    proc = gochan_main("panicking_goroutine.py")
+    assert proc.returncode == 2, proc.stderr
+    # Output printed before the crash is kept; the parked goroutines are ended
+    # (their finally blocks run) before the report is written.
+    assert proc.stdout == "before the crash\ncleanup ran\n"
+    program = PROGRAMS / "panicking_goroutine.py"
+    site = f"{program}:{program.read_text().splitlines().index('go(worker)') + 1}"
+    panic, crashed, main, *others = proc.stderr.split("\n\ngoroutine ")
+    assert panic == f"panic: panic in goroutine 4 (worker, started at {site}): ValueError: boom"
+    # The panicking goroutine shows its Python traceback, the chain included.
+    assert crashed.startswith("4 [running]:\nTraceback (most recent call last):\n")
+    assert frame("panicking_goroutine.py", '["key"]', "worker") in crashed
+    assert "KeyError: 'key'\n\nThe above exception was the direct cause" in crashed
+    assert frame("panicking_goroutine.py", "# the panic", "worker") in crashed
+    assert crashed.endswith("ValueError: boom")
+    assert (
+        main == "1 [chan receive]:\n" + frame("panicking_goroutine.py", "main is parked").rstrip()
+    )
+    assert [o.split("\n", 1)[0] for o in others] == ["2 [chan send]:", "3 [chan receive]:"]
+    assert frame("panicking_goroutine.py", "goroutine 2 [chan send]", "stuck") in others[0]
+    assert "created by <module> in goroutine 1" in others[0]
+    assert proc.stderr.endswith("\n")
+    assert not proc.stderr.endswith("\n\n")
+    assert_no_launcher_frames(proc.stderr)
+
+
+def test_deadlock_prints_go_fatal_error_then_every_goroutine_and_exits_2() -> None:
+    proc = gochan_main("deadlocked.py")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == "1\n"
+    fatal, main, sender = proc.stderr.split("\n\n")
+    assert fatal == "fatal error: all goroutines are asleep - deadlock!"
+    assert (
+        main == "goroutine 1 [chan receive]:\n" + frame("deadlocked.py", "main is parked").rstrip()
+    )
+    assert sender.startswith("goroutine 2 [chan send]:\n")
+    assert frame("deadlocked.py", "goroutine 2 is parked", "sender") in sender
+    assert_no_launcher_frames(proc.stderr)
+
+
+def test_panic_in_main_goroutine_prints_go_panic_and_exits_2() -> None:
+    proc = gochan_main("main_panics.py")
+    assert proc.returncode == 2, proc.stderr
+    panic, main, *_ = proc.stderr.split("\n\n")
+    assert panic == "panic: send on closed channel"
+    assert main == "goroutine 1 [running]:\n" + frame("main_panics.py", "ch.send(1)").rstrip()
+    assert_no_launcher_frames(proc.stderr)
+
+
+def test_script_gets_argv_runs_as_main_and_sys_exit_in_a_goroutine_sets_the_status() -> None:
+    proc = gochan_main("exits_with.py", "7", "--flag")
+    assert (proc.returncode, proc.stderr) == (7, "")
+    assert proc.stdout == "__main__ ['7', '--flag']\n"
+
+
+def test_ordinary_exception_gives_python_traceback_and_status_1() -> None:
+    proc = gochan_main("raises.py")
+    assert proc.returncode == 1
+    # As under python FILE.py: the traceback starts at the script's top level.
+    assert proc.stderr.startswith(
+        "Traceback (most recent call last):\n" + frame("raises.py", "# the call")
+    )
+    assert frame("raises.py", "# the raise", "fail") in proc.stderr
+    assert proc.stderr.endswith("LookupError: not a panic\n")
+    assert_no_launcher_frames(proc.stderr)
+
+
+def test_script_calling_run_itself_and_importing_from_its_directory_exits_0() -> None:
+    proc = gochan_main("runs_main.py")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    # After run(main), the top level is the main goroutine again, and its end
+    # ends the goroutines still parked, as run() would.
+    assert proc.stdout == "42\ntop level done\nTrue\nfinally ran\n"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGQUIT"), reason="no SIGQUIT on this platform")
+def test_sigquit_prints_every_goroutine_and_exits_2_without_finally() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gochan", str(PROGRAMS / "waits_for_sigquit.py")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+        proc.send_signal(signal.SIGQUIT)
+        stdout, stderr = proc.communicate(timeout=RUN_TIMEOUT_SECONDS)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 2, stderr
+    assert stdout == ""  # Go's SIGQUIT runs no deferred call: no finally block ran
+    quit_line, main, receiver = stderr.rstrip("\n").split("\n\n")
+    assert quit_line == "SIGQUIT: quit"
+    assert main.startswith(
+        "goroutine 1 [running]:\n" + frame("waits_for_sigquit.py", "main is here when SIGQUIT")
+    )
+    assert receiver.startswith("goroutine 2 [chan receive]:\n")
+    assert frame("waits_for_sigquit.py", "goroutine 2 is parked", "receiver") in receiver
+    assert "runpy" not in stderr
+
+
+def test_missing_script_is_a_usage_error() -> None:
+    proc = gochan_main("no_such_program.py")
+    assert proc.returncode == 2
+    assert "can't open file" in proc.stderr
