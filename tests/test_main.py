@@ -118,9 +118,20 @@ def test_script_calling_run_itself_and_importing_from_its_directory_exits_0() ->
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGQUIT"), reason="no SIGQUIT on this platform")
-def test_sigquit_prints_every_goroutine_and_exits_2_without_finally() -> None:
+@pytest.mark.parametrize(
+    ("program", "main_state"),
+    [
+        # main parked on a gochan timer: the signal arrives while the scheduler sleeps
+        ("sleeps_until_sigquit.py", "sleep"),
+        # main blocked outside gochan: the signal arrives in the main goroutine
+        ("waits_for_sigquit.py", "running"),
+    ],
+)
+def test_sigquit_prints_every_goroutine_and_exits_2_without_finally(
+    program: str, main_state: str
+) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gochan", str(PROGRAMS / "waits_for_sigquit.py")],
+        [sys.executable, "-m", "gochan", str(PROGRAMS / program)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -137,12 +148,12 @@ def test_sigquit_prints_every_goroutine_and_exits_2_without_finally() -> None:
     assert stdout == ""  # Go's SIGQUIT runs no deferred call: no finally block ran
     quit_line, main, receiver = stderr.rstrip("\n").split("\n\n")
     assert quit_line == "SIGQUIT: quit"
-    assert main.startswith(
-        "goroutine 1 [running]:\n" + frame("waits_for_sigquit.py", "main is here when SIGQUIT")
+    assert f"{main}\n".startswith(
+        f"goroutine 1 [{main_state}]:\n" + frame(program, "main is here when SIGQUIT")
     )
     assert receiver.startswith("goroutine 2 [chan receive]:\n")
-    assert frame("waits_for_sigquit.py", "goroutine 2 is parked", "receiver") in receiver
-    assert "runpy" not in stderr
+    assert frame(program, "goroutine 2 is parked", "receiver") in receiver
+    assert_no_launcher_frames(stderr)
 
 
 def test_missing_script_is_a_usage_error() -> None:
