@@ -7,6 +7,7 @@ public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
 ``gochan.time``, ``gochan.errgroup``.
 """
 
+from . import sync as sync
 from . import time as time
 from ._chan import Chan as Chan
 from ._chan import RecvChan as RecvChan
@@ -28,6 +29,12 @@ from .runtime import gosched as gosched
 from .runtime import num_goroutine as num_goroutine
 from .runtime import run as run
 from .runtime import stacks as stacks
+from .sync import Cond as Cond
+from .sync import Locker as Locker
+from .sync import Mutex as Mutex
+from .sync import Once as Once
+from .sync import RWMutex as RWMutex
+from .sync import WaitGroup as WaitGroup
 from .time import Hour as Hour
 from .time import Microsecond as Microsecond
 from .time import Millisecond as Millisecond
@@ -47,15 +54,20 @@ __all__ = [
     "Canceled",
     "Case",
     "Chan",
+    "Cond",
     "DeadlineExceeded",
     "Deadlock",
     "GoroutinePanic",
     "Hour",
+    "Locker",
     "Microsecond",
     "Millisecond",
     "Minute",
+    "Mutex",
     "Nanosecond",
+    "Once",
     "Panic",
+    "RWMutex",
     "RecvCase",
     "RecvChan",
     "Second",
@@ -63,6 +75,7 @@ __all__ = [
     "SendChan",
     "Ticker",
     "Timer",
+    "WaitGroup",
     "after",
     "after_func",
     "default",

@@ -14,7 +14,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from gochan import Chan, GoroutinePanic, RecvChan, default, go, recv, run, select, stacks, time
+from gochan import (
+    Chan,
+    GoroutinePanic,
+    RecvChan,
+    default,
+    go,
+    recv,
+    run,
+    select,
+    stacks,
+    sync,
+    time,
+)
 from gochan._core import get_runtime
 from gochan.testing import wait_blocked
 
@@ -101,7 +113,7 @@ def test_sleep_zero_or_negative_returns_without_yielding(clock: JumpClock) -> No
         time.sleep(0)
         time.sleep(-1)
         trace.append("main")
-        return trace
+        return trace.copy()
 
     assert run(main) == ["main"]
 
@@ -135,11 +147,14 @@ def test_a_goroutine_asleep_is_not_a_deadlock(clock: JumpClock) -> None:
     assert run(main) == 1
 
 
-def test_sleep_shows_in_stacks() -> None:
+def test_sleep_shows_in_stacks(clock: JumpClock) -> None:
     def main() -> str:
-        go(time.sleep, time.Hour)
+        wg = sync.WaitGroup()
+        wg.go(time.sleep, time.Hour)
         wait_blocked(1, "sleep")
-        return stacks()
+        dump = stacks()
+        wg.wait()
+        return dump
 
     assert "goroutine 2 [sleep]:" in run(main)
 
