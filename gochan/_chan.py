@@ -4,7 +4,8 @@ The channel protocol is Go's (``runtime/chan.go``): a sender that finds a
 parked receiver hands the value over directly and readies it; a receiver on
 a full buffer with parked senders takes the head and moves the first
 sender's value into the buffer; parked waiters are served first come, first
-served.  ``_select`` reuses the ``_recv_ready``/``_send_ready`` steps below.
+served.  ``select`` polls with ``_can_recv``/``_can_send`` and then runs
+the chosen case with ``recv``/``send``, which cannot block by then.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from threading import get_ident
 from typing import Any, Generic, TypeVar
 
-from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, has_waiter
+from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, has_waiter, settle
 from ._errors import CloseOfClosedChannel, SendOnClosedChannel
 
 T = TypeVar("T")
@@ -137,9 +138,21 @@ class Chan(SendChan[T], RecvChan[T]):
         rt = self._rt
         if rt.thread_id != get_ident():
             raise foreign_thread(self)
-        if (self._recvq or self._closed or len(self._buf) < self._cap) and self._send_ready(
-            rt, value
-        ):
+        recvq = self._recvq
+        if recvq:
+            w = recvq.popleft()
+            if w.sel is not None:
+                w = settle(w, recvq)
+            if w is not None:
+                w.value = value
+                w.ok = True
+                rt.ready(w.owner)
+                return
+        if self._closed:
+            raise SendOnClosedChannel
+        buf = self._buf
+        if len(buf) < self._cap:
+            buf.append(value)
             return
         g = rt.current or rt.implicit_main()
         g.value = value
@@ -159,34 +172,53 @@ class Chan(SendChan[T], RecvChan[T]):
         rt = self._rt
         if rt.thread_id != get_ident():
             raise foreign_thread(self)
-        if self._buf or self._sendq or self._closed:
-            v = self._recv_ready(rt)
-            if v is not _NOT_READY:
-                return v  # type: ignore[no-any-return]
+        buf = self._buf
+        sendq = self._sendq
+        if buf:
+            v = buf.popleft()
+            if sendq and (w := dequeue(sendq)) is not None:
+                # A sender waits for room: its value joins the buffer's tail.
+                buf.append(w.value)
+                w.ok = True
+                rt.ready(w.owner)
+            return v
+        if sendq:
+            w = sendq.popleft()
+            if w.sel is not None:
+                w = settle(w, sendq)
+            if w is not None:
+                w.ok = True
+                rt.ready(w.owner)
+                return w.value  # type: ignore[no-any-return]
+        if self._closed:
+            g = rt.current
+            if g is not None:
+                g.ok = False  # tells recv_ok() and iteration: closed and drained
+            return None  # type: ignore[return-value]
         g = rt.current or rt.implicit_main()
         self._recvq.append(g)
         rt.park(_CHAN_RECEIVE, self._recvq)
         v = g.value
         g.value = None
-        # Other goroutines ran meanwhile and may have left the flag set.
-        rt.recv_closed = not g.ok
-        return v  # type: ignore[no-any-return]
+        return v  # g.ok, written by the waker, tells whether close() woke us  # type: ignore[no-any-return]
 
     def recv_ok(self) -> tuple[T, bool]:
         """Go's ``v, ok := <-ch``: ``(None, False)`` once closed and drained."""
         rt = self._rt
-        rt.recv_closed = False
+        g = rt.current or rt.implicit_main()
+        g.ok = True  # recv() clears it when the channel is closed and drained
         v = self.recv()
-        return v, not rt.recv_closed
+        return v, g.ok
 
     def __iter__(self) -> Iterator[T]:
         """Go's ``for v := range ch``: ends when the channel is closed and drained."""
         rt = self._rt
         recv = self.recv
         while True:
-            rt.recv_closed = False
+            g = rt.current or rt.implicit_main()
+            g.ok = True  # recv() clears it when the channel is closed and drained
             v = recv()
-            if rt.recv_closed:
+            if not g.ok:
                 return
             yield v
 
@@ -212,48 +244,7 @@ class Chan(SendChan[T], RecvChan[T]):
                 w.ok = False
                 ready(w.owner)
 
-    # -- steps shared with select ---------------------------------------------
-
-    def _recv_ready(self, rt: Runtime) -> Any:
-        """Receive without blocking; ``_NOT_READY`` if it would block."""
-        buf = self._buf
-        if buf:
-            v = buf.popleft()
-            if self._sendq:
-                # A sender waits for room: its value joins the buffer's tail.
-                w = dequeue(self._sendq)
-                if w is not None:
-                    buf.append(w.value)
-                    w.ok = True
-                    rt.ready(w.owner)
-            return v
-        if self._sendq:
-            w = dequeue(self._sendq)
-            if w is not None:
-                w.ok = True
-                rt.ready(w.owner)
-                return w.value
-        if self._closed:
-            rt.recv_closed = True
-            return None
-        return _NOT_READY
-
-    def _send_ready(self, rt: Runtime, value: T) -> bool:
-        """Send without blocking; False if it would block."""
-        if self._closed:
-            raise SendOnClosedChannel
-        if self._recvq:
-            w = dequeue(self._recvq)
-            if w is not None:
-                w.value = value
-                w.ok = True
-                rt.ready(w.owner)
-                return True
-        buf = self._buf
-        if len(buf) < self._cap:
-            buf.append(value)
-            return True
-        return False
+    # -- readiness, for select's first pass --------------------------------
 
     def _can_recv(self) -> bool:
         return bool(self._buf) or self._closed or has_waiter(self._sendq)
@@ -274,9 +265,6 @@ class Chan(SendChan[T], RecvChan[T]):
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"
         assert not (self._closed and (live_recv or live_send)), "waiters on a closed channel"
-
-
-_NOT_READY: Any = object()
 
 
 def foreign_thread(ch: Chan[Any]) -> RuntimeError:

@@ -124,12 +124,11 @@ def select(*cases: Case) -> Case:
             chosen = case
 
     if chosen is not None:
+        # Ready, so this cannot block: nothing ran since the poll.
         if type(chosen) is RecvCase:
-            rt.recv_closed = False
-            chosen.value = chosen.ch._recv_ready(rt)  # type: ignore[union-attr]
-            chosen.ok = not rt.recv_closed
+            chosen.value, chosen.ok = chosen.ch.recv_ok()  # type: ignore[union-attr]
         else:
-            chosen.ch._send_ready(rt, chosen.value)  # type: ignore[attr-defined]
+            chosen.ch.send(chosen.value)  # type: ignore[attr-defined]
         return chosen
     if has_default:
         return default

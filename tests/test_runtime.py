@@ -27,6 +27,9 @@ from gochan import (
 from gochan._core import get_runtime
 from gochan.testing import wait_blocked
 
+# These tests leave goroutines parked on purpose, for run() to end.
+END_OF_RUN_ENDS_THEM = pytest.mark.gochan_leak_check(False)
+
 
 def test_run_returns_main_result_and_passes_arguments() -> None:
     def add(a: int, b: int = 0) -> int:
@@ -193,6 +196,7 @@ def test_stacks_reports_states() -> None:
     assert "goroutine 3 [runnable]:" in text
 
 
+@END_OF_RUN_ENDS_THEM
 def test_end_of_run_runs_finally_blocks_of_parked_goroutines() -> None:
     log: list[str] = []
 
@@ -212,6 +216,7 @@ def test_end_of_run_runs_finally_blocks_of_parked_goroutines() -> None:
     assert get_runtime().main is None
 
 
+@END_OF_RUN_ENDS_THEM
 def test_end_of_run_does_not_start_goroutines_that_never_ran() -> None:
     log: list[str] = []
 
@@ -222,6 +227,7 @@ def test_end_of_run_does_not_start_goroutines_that_never_ran() -> None:
     assert log == []
 
 
+@END_OF_RUN_ENDS_THEM
 def test_goroutine_blocking_again_in_finally_is_ended_too() -> None:
     log: list[str] = []
 
@@ -243,6 +249,7 @@ def test_goroutine_blocking_again_in_finally_is_ended_too() -> None:
     assert log == ["first finally", "second finally"]
 
 
+@END_OF_RUN_ENDS_THEM
 def test_except_exception_does_not_swallow_the_end_of_run() -> None:
     log: list[str] = []
 
@@ -260,6 +267,7 @@ def test_except_exception_does_not_swallow_the_end_of_run() -> None:
     assert log == []
 
 
+@END_OF_RUN_ENDS_THEM
 def test_nothing_leaks_into_the_next_run() -> None:
     def main() -> int:
         go(Chan[int]().recv)
@@ -278,6 +286,7 @@ def test_nothing_leaks_into_the_next_run() -> None:
     assert "goroutine 3" not in ids[0]
 
 
+@END_OF_RUN_ENDS_THEM
 def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
     def worker() -> None:
         try:
@@ -293,6 +302,7 @@ def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
     assert run(main) == "done"
 
 
+@END_OF_RUN_ENDS_THEM
 def test_ctrl_c_while_goroutines_are_parked_leaves_runtime_usable() -> None:
     def main() -> int:
         rt = get_runtime()

@@ -17,6 +17,7 @@ from ._waitq import SelectWaiter as SelectWaiter
 from ._waitq import WaitDeque as WaitDeque
 from ._waitq import dequeue as dequeue
 from ._waitq import has_waiter as has_waiter
+from ._waitq import settle as settle
 
 __all__ = [
     "Clock",
@@ -33,4 +34,5 @@ __all__ = [
     "dequeue",
     "get_runtime",
     "has_waiter",
+    "settle",
 ]

@@ -7,10 +7,12 @@ Design (see docs/design.md):
    the one exception is :meth:`Runtime.post`, the thread-safe inbox.
 2. Every blocking operation goes through :meth:`Runtime.park`, and
    ``ready(g)`` (the run queue's ``append``) is the only way back.
-3. :meth:`Runtime._run_next` is the only place that switches greenlets.  A
-   goroutine that parks switches straight to the next runnable goroutine; the
-   hub greenlet runs only when nothing is runnable, when a goroutine ends, and
-   once every ``_HUB_EVERY`` switches, to fire due timers and take the inbox.
+3. :meth:`Runtime.park` is also the only place that switches greenlets.  A
+   goroutine that parks switches straight to the next runnable goroutine.
+   The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
+   Go) parks like a goroutine; it runs only when nothing is runnable, when a
+   goroutine ends, and once every ``_HUB_EVERY`` switches, to fire due
+   timers and take the inbox.
 4. The hub sleeps until the next timer or an inbox post; when nothing can
    ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
 """
@@ -48,14 +50,15 @@ class Runtime:
         self.runq: deque[Goroutine] = deque()
         # ready(g): make a parked goroutine runnable.  The only way back from park().
         self.ready: Callable[[Goroutine], None] = self.runq.append
-        # The goroutine whose greenlet is running; None while the hub runs or
-        # before the thread has a main goroutine.  Written by _run_next.
+        # The goroutine whose greenlet is running: g0 while the loop runs, None
+        # before the thread has a main goroutine.  Written by park() and, as a
+        # goroutine ends, by finished().
         self.current: Goroutine | None = None
         self.main: Goroutine | None = None  # set while a program runs on this thread
         self.main_is_implicit = False  # main became main by blocking, not through run()
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
         self.next_id = 1
-        self.hub: greenlet | None = None
+        self.g0: Goroutine | None = None  # the loop's record; its greenlet is the hub
         self.budget = _HUB_EVERY  # switches left before the next hub visit
         self.timers = TimerHeap()
         self.clock: Clock = SystemClock()
@@ -68,9 +71,6 @@ class Runtime:
         self.closing = False  # run()'s main returned: goroutines are being ended
         self.shutdown_rounds = 0  # times end_main() interrupted the goroutines left
         self.atexit_registered = False
-        # Set by a receive that found the channel closed and drained; cleared by
-        # recv_ok() before it receives (no switch happens between the two).
-        self.recv_closed = False
 
     # -- goroutines -----------------------------------------------------------
 
@@ -89,7 +89,7 @@ class Runtime:
         self.next_id = 2
         self.main = self.current = main
         self.goroutines[1] = main
-        self.hub = self._new_hub(glet)
+        self.g0 = self._new_hub(glet)
         return main
 
     def implicit_main(self) -> Goroutine:
@@ -119,15 +119,16 @@ class Runtime:
         ``site`` is the frame of the ``go()`` call, named in dumps and panics.
         """
         creator = self.current
-        if creator is None and (self.hub is None or getcurrent() is not self.hub):
+        if creator is None:
             creator = self.implicit_main()
-        # A timer callback on the hub (time.after_func, context.after_func)
-        # starts goroutines that no goroutine created: creator id 0.
-        creator_id = 0 if creator is None else creator.id
+        # A timer callback on the loop (time.after_func, context.after_func)
+        # starts goroutines that g0 creates: creator id 0.
         gid = self.next_id
         self.next_id = gid + 1
-        glet = greenlet(None, self.hub)
-        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator_id)
+        g0 = self.g0
+        assert g0 is not None
+        glet = greenlet(None, g0.glet)
+        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator.id)
         glet.run = g_body(self, g)
         self.goroutines[gid] = g
         self.runq.append(g)
@@ -149,6 +150,7 @@ class Runtime:
         # A goroutine dropped by end_main() may be finished off later by the
         # garbage collector, when this runtime no longer knows it.
         self.goroutines.pop(g.id, None)
+        self.current = self.g0  # the greenlet returns to its parent, the hub
         g.fn = g.owner = None
         g.args = ()
         g.kwargs = {}
@@ -200,18 +202,24 @@ class Runtime:
     def park(self, reason: WaitReason, waitq: WaitQueue | None) -> None:
         """Block the current goroutine until something readies it.
 
-        The one park point of gochan.  ``waitq`` is where the goroutine waits
-        (its ``remove`` undoes the wait), None if nothing holds it.  Raises
-        what the scheduler interrupts the goroutine with (a crash reaching
-        main, a deadlock, the end of ``run()``).
+        The one park point of gochan, and the only greenlet switch: it goes
+        straight to the next runnable goroutine, or to the loop (g0) when
+        none is runnable or the loop is due.  ``waitq`` is where the goroutine
+        waits (its ``remove`` undoes the wait), None if nothing holds it.
+        Raises what the scheduler interrupts the goroutine with (a crash
+        reaching main, a deadlock, the end of ``run()``).
         """
         g = self.current
         if g is None:
             g = self.implicit_main()
         g.wait_reason = reason
         g.waitq = waitq
+        runq = self.runq
+        self.budget -= 1
+        nxt = runq.popleft() if runq and self.budget else self.g0
+        self.current = nxt
         try:
-            self._run_next()
+            nxt.glet.switch()  # type: ignore[union-attr]
         except BaseException:
             self._hub_died(g)
             raise
@@ -219,25 +227,6 @@ class Runtime:
         if exc is not None:
             g.interrupt = None
             raise exc
-
-    def _run_next(self) -> None:
-        """Switch to the next runnable goroutine, or to the hub when none is.
-
-        The only greenlet switch in gochan.  Returns when the caller's greenlet
-        is switched back to: for a goroutine, after someone readied it.
-        """
-        runq = self.runq
-        if runq:
-            self.budget -= 1
-            if self.budget:
-                g = runq.popleft()
-                self.current = g
-                g.glet.switch()
-                return
-        self.current = None
-        hub = self.hub
-        assert hub is not None
-        hub.switch()
 
     def _hub_died(self, g: Goroutine) -> None:
         # An exception escaped the hub (Ctrl-C while the loop slept) and reached
@@ -252,16 +241,16 @@ class Runtime:
                 pass
         while g in self.runq:
             self.runq.remove(g)
-        hub = self.hub
-        if hub is not None and hub.dead:
-            self.hub = self._new_hub(g.glet)
+        g0 = self.g0
+        if g0 is not None and g0.glet.dead:
+            self.g0 = self._new_hub(g.glet)
 
-    def _new_hub(self, main_glet: greenlet) -> greenlet:
+    def _new_hub(self, main_glet: greenlet) -> Goroutine:
         hub = greenlet(self._loop, main_glet)
         for g in self.goroutines.values():
             if g.id != 1 and g.glet:  # started and alive: it returns to the hub when done
                 g.glet.parent = hub
-        return hub
+        return _LoopRecord(0, None, (), {}, hub, None, 0, 0)
 
     # -- the scheduler loop (runs in the hub greenlet) ------------------------
 
@@ -271,7 +260,6 @@ class Runtime:
         runq = self.runq
         timers = self.timers
         while True:
-            self.current = None
             self.budget = _HUB_EVERY
             inbox = self.inbox
             while inbox:
@@ -280,7 +268,7 @@ class Runtime:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
             if runq:
-                self._run_next()
+                self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
             if self.closing:
                 self._shutdown_step()
@@ -393,7 +381,7 @@ class Runtime:
             self.main = self.current = None
             main.owner = None
             # The hub, parked in its loop, is dropped; greenlet ends it when collected.
-            self.hub = None
+            self.g0 = None
 
     def _shutdown_step(self) -> None:
         # Nothing is runnable: everyone left is parked again inside a finally
@@ -430,6 +418,17 @@ class Runtime:
                 lines.append(f'  File "{g.go_code.co_filename}", line {g.go_line}')
             parts.append("\n".join(lines))
         return "\n\n".join(parts) + "\n"
+
+
+class _LoopRecord(Goroutine):
+    """g0: the scheduler loop's own record, ``current`` while the loop runs."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        # False, so ``rt.current or rt.implicit_main()`` refuses to block the
+        # loop: a timer callback that blocks gets a clear RuntimeError.
+        return False
 
 
 class _IdleWaiterRemover:

@@ -103,15 +103,26 @@ def _note_stale(q: WaitDeque) -> None:
 
 def dequeue(q: deque[Any]) -> Any:
     """Pop and claim the first live waiter of ``q``; None when there is none."""
-    while q:
-        w = q.popleft()
+    return settle(q.popleft(), q) if q else None
+
+
+def settle(w: Any, q: deque[Any]) -> Any:
+    """``w`` was just popped from ``q``: return it if it can be served (claiming
+    its select), else the next live waiter of ``q``, else None.
+
+    Callers pop the head themselves and call this only when ``w.sel`` is not
+    None, so serving a plain parked goroutine costs no call.
+    """
+    while True:
         sel = w.sel
         if sel is None:
             return w
         if sel.winner is None:
             sel.winner = w
             return w
-    return None
+        if not q:
+            return None
+        w = q.popleft()
 
 
 def has_waiter(q: deque[Any]) -> bool:
