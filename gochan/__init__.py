@@ -24,11 +24,14 @@ from ._select import default as default
 from ._select import recv as recv
 from ._select import select as select
 from ._select import send as send
+from .runtime import blocking as blocking
+from .runtime import future_done as future_done
 from .runtime import go as go
 from .runtime import gosched as gosched
 from .runtime import num_goroutine as num_goroutine
 from .runtime import run as run
 from .runtime import stacks as stacks
+from .runtime import wait_future as wait_future
 from .sync import Cond as Cond
 from .sync import Locker as Locker
 from .sync import Mutex as Mutex
@@ -78,7 +81,9 @@ __all__ = [
     "WaitGroup",
     "after",
     "after_func",
+    "blocking",
     "default",
+    "future_done",
     "go",
     "gosched",
     "new_ticker",
@@ -91,6 +96,7 @@ __all__ = [
     "sleep",
     "stacks",
     "tick",
+    "wait_future",
 ]
 
 # Names defined in private modules present themselves as gochan's.

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from concurrent.futures import Future
+from typing import Any, ParamSpec, TypeVar
 
 from greenlet import getcurrent
 
-from ._core import WaitReason, get_runtime
+from ._chan import Chan, RecvChan
+from ._core import WaitReason, call_blocking, get_runtime, on_future_done, set_workers
+from ._core import wait_future as _wait_future
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["go", "gosched", "num_goroutine", "run", "stacks"]
+__all__ = [
+    "blocking",
+    "future_done",
+    "go",
+    "gosched",
+    "num_goroutine",
+    "run",
+    "set_blocking_workers",
+    "stacks",
+    "wait_future",
+]
 
 
 def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
@@ -79,6 +93,95 @@ def stacks() -> str:
     if rt.main is None:
         return f"goroutine 1 [running]:\n{''.join(_caller_stack())}"
     return rt.stacks()
+
+
+def blocking(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Call ``fn(*args, **kwargs)`` on a worker thread; return its result or raise its error.
+
+    Blocks the calling goroutine only (wait reason ``blocking``): the other
+    goroutines keep running meanwhile, and a call in flight is never taken
+    for a deadlock.  For blocking I/O and C code that releases the GIL
+    (files, sockets, ``subprocess``, ``time.sleep``, database drivers); it
+    does not make pure-Python CPU work faster, as the GIL runs one thread at
+    a time: use a process pool and :func:`wait_future` for that.
+
+    The worker threads belong to this thread's runtime: at most
+    :func:`set_blocking_workers` of them (by default ``min(32, cpus + 4)``),
+    started on demand; further calls wait for a free one.  ``fn`` runs on
+    another thread, so it must not touch channels or goroutines.  Go's
+    equivalent is any blocking system call, which Go moves off its
+    scheduler by itself.
+
+    A goroutine interrupted while it waits (the end of ``run()``, a crash
+    reaching main, Ctrl-C) does not stop ``fn``: the call runs to its end on
+    its thread, and its result is dropped.  At the end of ``run()`` calls
+    not started yet are dropped, and the threads end once their current
+    call returns; ``run()`` never waits for them.
+
+    Raises:
+        BaseException: whatever ``fn`` raised, re-raised in the caller.
+    """
+    return call_blocking(get_runtime(), functools.partial(fn, *args, **kwargs))
+
+
+def set_blocking_workers(n: int) -> int:
+    """Bound this thread's runtime to ``n`` worker threads for :func:`blocking`; returns the old bound.
+
+    Takes effect at once: extra idle threads end, and calls beyond ``n``
+    wait for a free thread.  Go's nearest equivalent is
+    ``debug.SetMaxThreads``, though Go crashes past its limit where gochan
+    queues.
+
+    Raises:
+        TypeError: ``n`` is not an ``int``.
+        ValueError: ``n`` is less than 1.
+    """
+    if type(n) is not int:
+        raise TypeError(f"set_blocking_workers() needs an int, not {type(n).__name__}")
+    if n < 1:
+        raise ValueError("set_blocking_workers() needs at least one worker")
+    return set_workers(get_runtime(), n)
+
+
+def wait_future(fut: Future[R], /) -> R:
+    """Block until the ``concurrent.futures.Future`` is done; return its result or raise its error.
+
+    Only the calling goroutine waits (wait reason ``future``), on no thread
+    of its own: the future's done-callback wakes the runtime.  Works with
+    any executor's futures (thread or process pools, Dask's
+    ``client.get_executor()``).  Returns at once when ``fut`` is done.
+    A goroutine interrupted while it waits (the end of ``run()``, a crash
+    reaching main) cancels ``fut``, which stops it if it has not started.
+    To stop waiting on a context or a timer, select on :func:`future_done`.
+    Go has no futures; this is a receive from a result channel.
+
+    Raises:
+        concurrent.futures.CancelledError: ``fut`` was cancelled.
+        BaseException: whatever the future's work raised.
+    """
+    return _wait_future(get_runtime(), fut)
+
+
+def future_done(fut: Future[Any], /) -> RecvChan[None]:
+    """A channel closed once ``fut`` is done, to select on (as Go's ``ctx.Done()``).
+
+    Does not block.  A receive from it blocks until ``fut`` is done, and
+    then gives ``(None, False)`` at once, to any number of receivers; then
+    :func:`wait_future` returns the result without blocking::
+
+        done = future_done(fut)
+        if select(recv(done), recv(ctx.done())).ch is not done:
+            fut.cancel()  # stop the work if it has not started yet
+            return ctx.err()
+        value = wait_future(fut)
+
+    Losing the select does not cancel ``fut``: call ``fut.cancel()``.
+    The channel belongs to the calling thread's runtime; a future that is
+    never done keeps it open, which the deadlock check counts as pending work.
+    """
+    ch = Chan[None]()
+    on_future_done(get_runtime(), fut, ch.close)
+    return ch
 
 
 def _caller_stack() -> list[str]:

@@ -3,6 +3,10 @@
 The rest of gochan uses the names listed here and nothing else of ``_core``.
 """
 
+from ._bridge import call_blocking as call_blocking
+from ._bridge import on_future_done as on_future_done
+from ._bridge import set_workers as set_workers
+from ._bridge import wait_future as wait_future
 from ._goroutine import Goroutine as Goroutine
 from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
@@ -31,8 +35,12 @@ __all__ = [
     "WaitDeque",
     "WaitQueue",
     "WaitReason",
+    "call_blocking",
     "dequeue",
     "get_runtime",
     "has_waiter",
+    "on_future_done",
+    "set_workers",
     "settle",
+    "wait_future",
 ]

@@ -33,6 +33,7 @@ from typing import Any
 from greenlet import getcurrent, greenlet
 
 from .._errors import Deadlock, GoroutinePanic
+from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
 
@@ -67,6 +68,9 @@ class Runtime:
         self.inbox: deque[Callable[[], None]] = deque()
         self.wakeup = threading.Event()
         self.external_pending = 0  # posts still expected from other threads
+        # blocking()'s threads: made by a program's first call, closed by end_main().
+        self.workers: WorkerPool | None = None
+        self.max_workers = DEFAULT_WORKERS  # their bound, set by set_blocking_workers()
         self.idle_waiters: list[tuple[Goroutine, Callable[[], bool]]] = []
         self.closing = False  # run()'s main returned: goroutines are being ended
         self.shutdown_rounds = 0  # times end_main() interrupted the goroutines left
@@ -377,6 +381,9 @@ class Runtime:
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
+            if self.workers is not None:  # its threads end after their current call; none is joined
+                self.workers.close()
+                self.workers = None
             self.closing = False
             self.main = self.current = None
             main.owner = None
