@@ -63,7 +63,10 @@ def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     rt = get_runtime()
     rt.start_main(getcurrent())
     try:
-        return main(*args, **kwargs)
+        result = main(*args, **kwargs)
+        if rt.at_main_return is not None:
+            rt.at_main_return()
+        return result
     finally:
         rt.end_main()
 

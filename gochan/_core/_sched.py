@@ -26,7 +26,7 @@ import sys
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from types import CodeType, FrameType
 from typing import Any
 
@@ -75,6 +75,10 @@ class Runtime:
         self.closing = False  # run()'s main returned: goroutines are being ended
         self.shutdown_rounds = 0  # times end_main() interrupted the goroutines left
         self.atexit_registered = False
+        # Called by run() in the main goroutine when main returns normally,
+        # before the other goroutines are ended: gochan.testing's leak check.
+        # Set and restored only by gochan.testing.leak_check().
+        self.at_main_return: Callable[[], None] | None = None
 
     # -- goroutines -----------------------------------------------------------
 
@@ -404,11 +408,17 @@ class Runtime:
 
     # -- dumps ----------------------------------------------------------------
 
-    def stacks(self) -> str:
-        """Every goroutine with its state and Python stack, as Go dumps them."""
+    def stacks(self, only: Container[int] | None = None) -> str:
+        """Every goroutine with its state and Python stack, as Go dumps them.
+
+        ``only``: the ids of the goroutines to dump (gochan.testing's leak
+        report); all of them when None.
+        """
         runnable = set(map(id, self.runq))
         parts = []
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
+            if only is not None and g.id not in only:
+                continue
             if g is self.current:
                 state = WaitReason.RUNNING.value
                 frame: FrameType | None = sys._getframe(1)
