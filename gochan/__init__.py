@@ -7,6 +7,7 @@ public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
 ``gochan.time``, ``gochan.errgroup``.
 """
 
+from . import context as context
 from . import sync as sync
 from . import time as time
 from ._chan import Chan as Chan
@@ -24,6 +25,16 @@ from ._select import default as default
 from ._select import recv as recv
 from ._select import select as select
 from ._select import send as send
+from .context import Context as Context
+from .context import background as background
+from .context import cause as cause
+from .context import todo as todo
+from .context import with_cancel as with_cancel
+from .context import with_cancel_cause as with_cancel_cause
+from .context import with_deadline as with_deadline
+from .context import with_timeout as with_timeout
+from .context import with_value as with_value
+from .context import without_cancel as without_cancel
 from .runtime import blocking as blocking
 from .runtime import future_done as future_done
 from .runtime import go as go
@@ -58,6 +69,7 @@ __all__ = [
     "Case",
     "Chan",
     "Cond",
+    "Context",
     "DeadlineExceeded",
     "Deadlock",
     "GoroutinePanic",
@@ -81,7 +93,9 @@ __all__ = [
     "WaitGroup",
     "after",
     "after_func",
+    "background",
     "blocking",
+    "cause",
     "default",
     "future_done",
     "go",
@@ -96,7 +110,14 @@ __all__ = [
     "sleep",
     "stacks",
     "tick",
+    "todo",
     "wait_future",
+    "with_cancel",
+    "with_cancel_cause",
+    "with_deadline",
+    "with_timeout",
+    "with_value",
+    "without_cancel",
 ]
 
 # Names defined in private modules present themselves as gochan's.

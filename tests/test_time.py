@@ -1,14 +1,13 @@
 """time: sleep, after, tick, Timer, Ticker, after_func on the scheduler's timers.
 
-Most tests run on an injected clock that jumps to the next timer whenever
-the loop would sleep, so they check exact times and take no real time; the
+Most tests run on a virtual clock that jumps to the next timer whenever the
+loop would sleep, so they check exact times and take no real time; the
 few on the real clock use tolerances of tens of milliseconds.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
 import time as pytime
 from collections.abc import Iterator
 
@@ -28,33 +27,15 @@ from gochan import (
     time,
 )
 from gochan._core import get_runtime
-from gochan.testing import wait_blocked
+from gochan.testing import VirtualClock, wait_blocked
 
 T0 = 1000.0
 
 
-class JumpClock:
-    """A clock that stands still while goroutines run and jumps to the next timer."""
-
-    def __init__(self) -> None:
-        self.t = T0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
-        self.t = max(self.t, deadline)
-
-
 @pytest.fixture
-def clock() -> Iterator[JumpClock]:
-    rt = get_runtime()
-    saved = rt.clock
-    rt.clock = c = JumpClock()
-    try:
+def clock() -> Iterator[VirtualClock]:
+    with VirtualClock(T0) as c:
         yield c
-    finally:
-        rt.clock = saved
 
 
 def recv_now(ch: RecvChan[float] | None) -> float | None:
@@ -98,7 +79,7 @@ def test_sleep_does_not_busy_wait() -> None:
     assert run(main) < 0.05
 
 
-def test_sleep_advances_by_exactly_d_on_the_injected_clock(clock: JumpClock) -> None:
+def test_sleep_advances_by_exactly_d_on_the_injected_clock(clock: VirtualClock) -> None:
     def main() -> None:
         time.sleep(2.5)
         assert clock.now() == T0 + 2.5
@@ -106,7 +87,7 @@ def test_sleep_advances_by_exactly_d_on_the_injected_clock(clock: JumpClock) -> 
     run(main)
 
 
-def test_sleep_zero_or_negative_returns_without_yielding(clock: JumpClock) -> None:
+def test_sleep_zero_or_negative_returns_without_yielding(clock: VirtualClock) -> None:
     def main() -> list[str]:
         trace: list[str] = []
         go(trace.append, "other")
@@ -118,7 +99,7 @@ def test_sleep_zero_or_negative_returns_without_yielding(clock: JumpClock) -> No
     assert run(main) == ["main"]
 
 
-def test_sleepers_wake_in_deadline_order(clock: JumpClock) -> None:
+def test_sleepers_wake_in_deadline_order(clock: VirtualClock) -> None:
     def main() -> list[tuple[int, float]]:
         woke = Chan[tuple[int, float]](5)
 
@@ -133,7 +114,7 @@ def test_sleepers_wake_in_deadline_order(clock: JumpClock) -> None:
     assert run(main) == [(n, T0 + n) for n in range(1, 6)]
 
 
-def test_a_goroutine_asleep_is_not_a_deadlock(clock: JumpClock) -> None:
+def test_a_goroutine_asleep_is_not_a_deadlock(clock: VirtualClock) -> None:
     def main() -> int:
         ch = Chan[int]()
 
@@ -147,7 +128,7 @@ def test_a_goroutine_asleep_is_not_a_deadlock(clock: JumpClock) -> None:
     assert run(main) == 1
 
 
-def test_sleep_shows_in_stacks(clock: JumpClock) -> None:
+def test_sleep_shows_in_stacks(clock: VirtualClock) -> None:
     def main() -> str:
         wg = sync.WaitGroup()
         wg.go(time.sleep, time.Hour)
@@ -177,7 +158,7 @@ def test_interrupted_sleep_takes_its_timer_out() -> None:
 # -- after, Timer -------------------------------------------------------------
 
 
-def test_after_delivers_the_time_it_fired(clock: JumpClock) -> None:
+def test_after_delivers_the_time_it_fired(clock: VirtualClock) -> None:
     def main() -> float:
         return time.after(0.25).recv()
 
@@ -196,7 +177,7 @@ def test_after_on_the_real_clock_within_tolerance() -> None:
     assert 0.03 <= fired <= waited < 0.03 + 0.04
 
 
-def test_timer_channel_looks_unbuffered_but_keeps_the_fired_value(clock: JumpClock) -> None:
+def test_timer_channel_looks_unbuffered_but_keeps_the_fired_value(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         assert t.c is not None
@@ -208,14 +189,14 @@ def test_timer_channel_looks_unbuffered_but_keeps_the_fired_value(clock: JumpClo
     run(main)
 
 
-def test_zero_and_negative_durations_fire_at_once(clock: JumpClock) -> None:
+def test_zero_and_negative_durations_fire_at_once(clock: VirtualClock) -> None:
     def main() -> list[float]:
         return [time.new_timer(0).c.recv(), time.after(-5).recv()]  # type: ignore[union-attr]
 
     assert run(main) == [T0, T0]
 
 
-def test_timer_stop_before_it_fires(clock: JumpClock) -> None:
+def test_timer_stop_before_it_fires(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         assert t.stop() is True
@@ -227,7 +208,7 @@ def test_timer_stop_before_it_fires(clock: JumpClock) -> None:
     run(main)
 
 
-def test_timer_stop_after_fired_but_unreceived_discards_the_value(clock: JumpClock) -> None:
+def test_timer_stop_after_fired_but_unreceived_discards_the_value(clock: VirtualClock) -> None:
     # T1 creates a 1 s timer and sleeps 2 s; at 1 s the loop fires it (the
     # value waits in c); T1 wakes and stops it: no stale value may remain.
     def main() -> None:
@@ -239,7 +220,7 @@ def test_timer_stop_after_fired_but_unreceived_discards_the_value(clock: JumpClo
     run(main)
 
 
-def test_timer_stop_after_receive_returns_false(clock: JumpClock) -> None:
+def test_timer_stop_after_receive_returns_false(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         assert t.c is not None
@@ -249,7 +230,7 @@ def test_timer_stop_after_receive_returns_false(clock: JumpClock) -> None:
     run(main)
 
 
-def test_timer_reset_while_running_moves_the_single_firing(clock: JumpClock) -> None:
+def test_timer_reset_while_running_moves_the_single_firing(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         assert t.reset(3) is True
@@ -261,7 +242,7 @@ def test_timer_reset_while_running_moves_the_single_firing(clock: JumpClock) -> 
     run(main)
 
 
-def test_timer_reset_after_fired_unreceived_drops_the_stale_value(clock: JumpClock) -> None:
+def test_timer_reset_after_fired_unreceived_drops_the_stale_value(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         time.sleep(2)  # fired at T0+1, unreceived
@@ -273,7 +254,7 @@ def test_timer_reset_after_fired_unreceived_drops_the_stale_value(clock: JumpClo
     run(main)
 
 
-def test_timer_reset_after_stop_rearms(clock: JumpClock) -> None:
+def test_timer_reset_after_stop_rearms(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
         t.stop()
@@ -284,7 +265,7 @@ def test_timer_reset_after_stop_rearms(clock: JumpClock) -> None:
     run(main)
 
 
-def test_timer_fires_into_a_parked_select(clock: JumpClock) -> None:
+def test_timer_fires_into_a_parked_select(clock: VirtualClock) -> None:
     def main() -> float:
         t = time.new_timer(1)
         never = Chan[int]()
@@ -295,7 +276,7 @@ def test_timer_fires_into_a_parked_select(clock: JumpClock) -> None:
     assert run(main) == T0 + 1
 
 
-def test_stop_racing_a_firing_into_a_parked_receiver(clock: JumpClock) -> None:
+def test_stop_racing_a_firing_into_a_parked_receiver(clock: VirtualClock) -> None:
     # T1 parks on t.c; the loop fires t at T0+1 and hands the value straight
     # to T1 (T1 is runnable now); main, woken at the same instant, stops t:
     # the value already belongs to T1, so stop() reports False and T1 gets it.
@@ -335,7 +316,7 @@ def test_a_stopped_timer_leaves_the_heap() -> None:
 # -- Ticker, tick -------------------------------------------------------------
 
 
-def test_ticker_ticks_every_period(clock: JumpClock) -> None:
+def test_ticker_ticks_every_period(clock: VirtualClock) -> None:
     def main() -> list[float]:
         tk = time.new_ticker(0.5)
         ticks = [tk.c.recv() for _ in range(4)]
@@ -345,7 +326,7 @@ def test_ticker_ticks_every_period(clock: JumpClock) -> None:
     assert run(main) == [T0 + 0.5, T0 + 1.0, T0 + 1.5, T0 + 2.0]
 
 
-def test_ticker_drops_ticks_for_a_slow_receiver(clock: JumpClock) -> None:
+def test_ticker_drops_ticks_for_a_slow_receiver(clock: VirtualClock) -> None:
     def main() -> list[float]:
         tk = time.new_ticker(1)
         time.sleep(5.5)  # ticks at 1..5: the first waits, the others are dropped
@@ -356,12 +337,12 @@ def test_ticker_drops_ticks_for_a_slow_receiver(clock: JumpClock) -> None:
     assert run(main) == [T0 + 1, T0 + 6]
 
 
-def test_ticker_skips_ticks_missed_while_the_loop_was_late(clock: JumpClock) -> None:
+def test_ticker_skips_ticks_missed_while_the_loop_was_late(clock: VirtualClock) -> None:
     def main() -> list[float]:
         tk = time.new_ticker(1)
 
         def hog() -> None:
-            clock.t += 3.5  # a goroutine holds the loop for 3.5 s without yielding
+            clock.advance(3.5)  # a goroutine holds the loop for 3.5 s without yielding
 
         go(hog)
         ticks = [tk.c.recv(), tk.c.recv()]
@@ -372,7 +353,7 @@ def test_ticker_skips_ticks_missed_while_the_loop_was_late(clock: JumpClock) -> 
     assert run(main) == [T0 + 3.5, T0 + 4]
 
 
-def test_ticker_stop_discards_a_waiting_tick(clock: JumpClock) -> None:
+def test_ticker_stop_discards_a_waiting_tick(clock: VirtualClock) -> None:
     def main() -> None:
         tk = time.new_ticker(1)
         time.sleep(1.5)
@@ -384,7 +365,7 @@ def test_ticker_stop_discards_a_waiting_tick(clock: JumpClock) -> None:
     run(main)
 
 
-def test_ticker_reset_changes_the_period(clock: JumpClock) -> None:
+def test_ticker_reset_changes_the_period(clock: VirtualClock) -> None:
     def main() -> list[float]:
         tk = time.new_ticker(1)
         time.sleep(0.5)
@@ -411,7 +392,7 @@ def test_ticker_rejects_non_positive_intervals() -> None:
     run(main)
 
 
-def test_tick(clock: JumpClock) -> None:
+def test_tick(clock: VirtualClock) -> None:
     assert time.tick(0) is None
     assert time.tick(-1) is None
 
@@ -426,7 +407,7 @@ def test_tick(clock: JumpClock) -> None:
 # -- after_func -----------------------------------------------------------------
 
 
-def test_after_func_runs_fn_in_its_own_goroutine(clock: JumpClock) -> None:
+def test_after_func_runs_fn_in_its_own_goroutine(clock: VirtualClock) -> None:
     def main() -> tuple[float, str]:
         ch = Chan[tuple[float, str]]()
         t = time.after_func(1, lambda: ch.send((clock.now(), "ran")))  # blocks: needs a goroutine
@@ -436,7 +417,7 @@ def test_after_func_runs_fn_in_its_own_goroutine(clock: JumpClock) -> None:
     assert run(main) == (T0 + 1, "ran")
 
 
-def test_after_func_stop_and_reset(clock: JumpClock) -> None:
+def test_after_func_stop_and_reset(clock: VirtualClock) -> None:
     def main() -> list[float]:
         ran: list[float] = []
         t = time.after_func(1, lambda: ran.append(clock.now()))
@@ -453,7 +434,7 @@ def test_after_func_stop_and_reset(clock: JumpClock) -> None:
     assert run(main) == [T0 + 3, T0 + 5]
 
 
-def test_after_func_runs_even_if_the_timer_is_dropped(clock: JumpClock) -> None:
+def test_after_func_runs_even_if_the_timer_is_dropped(clock: VirtualClock) -> None:
     def main() -> str:
         ch = Chan[str](1)
         time.after_func(1, lambda: ch.send("ran"))
@@ -463,7 +444,7 @@ def test_after_func_runs_even_if_the_timer_is_dropped(clock: JumpClock) -> None:
     assert run(main) == "ran"
 
 
-def test_after_func_exception_crashes_the_program(clock: JumpClock) -> None:
+def test_after_func_exception_crashes_the_program(clock: VirtualClock) -> None:
     def boom() -> None:
         raise KeyError("late")
 
