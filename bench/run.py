@@ -2,7 +2,7 @@
 """Run gochan's benchmarks against its peers and print one markdown table.
 
     python bench/run.py                 # full: standard N, 3 repetitions
-    python bench/run.py --quick         # N / 10, 5 repetitions (under 2 minutes)
+    python bench/run.py --quick         # N / 10, 3 repetitions (about a minute)
     python bench/run.py -w spawn -w pingpong_unbuffered -r 5
     python bench/run.py --million       # RSS of 1,000,000 parked goroutines (not in --quick)
     python bench/run.py --table bench/results/run-*.jsonl   # re-render saved runs
@@ -396,7 +396,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help=f"N × {QUICK_SCALE} (under 2 minutes)")
-    ap.add_argument("-r", "--reps", type=int, help="repetitions per cell (default 3, --quick 5)")
+    ap.add_argument("-r", "--reps", type=int, default=3, help="repetitions per cell (default 3)")
     ap.add_argument(
         "-w", "--workload", action="append", default=[], help="only these workloads (repeatable)"
     )
@@ -412,8 +412,6 @@ def main() -> int:
     ap.add_argument("--table", nargs="+", metavar="JSONL", help="render saved records, run nothing")
     ap.add_argument("--no-save", action="store_true", help="do not write bench/results/*.jsonl")
     args = ap.parse_args()
-    if args.reps is None:
-        args.reps = 5 if args.quick else 3
     args.workload = [w for a in args.workload for w in a.split(",") if w]
     args.runtime = [r for a in args.runtime for r in a.split(",") if r]
     unknown = set(args.workload) - set(C.WORKLOADS)
