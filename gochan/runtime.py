@@ -8,8 +8,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, ParamSpec, TypeVar
 
-from greenlet import getcurrent
-
 from ._chan import Chan, RecvChan
 from ._core import WaitReason, call_blocking, get_runtime, on_future_done, set_workers
 from ._core import wait_future as _wait_future
@@ -61,7 +59,7 @@ def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     if not callable(main):
         raise TypeError(f"run() needs a callable, not {type(main).__name__}")
     rt = get_runtime()
-    rt.start_main(getcurrent())
+    rt.start_main()
     try:
         result = main(*args, **kwargs)
         if rt.at_main_return is not None:

@@ -82,8 +82,12 @@ class Runtime:
 
     # -- goroutines -----------------------------------------------------------
 
-    def start_main(self, glet: greenlet) -> Goroutine:
-        """Make ``glet`` this thread's main goroutine (``run()`` or implicitly)."""
+    def start_main(self) -> Goroutine:
+        """Make the calling greenlet this thread's main goroutine (``run()`` or implicitly).
+
+        The greenlet is looked up here, so that only ``_core`` imports greenlet.
+        """
+        glet = getcurrent()
         if self.main is not None:
             if self.main_is_implicit and self.main.glet is glet and len(self.goroutines) == 1:
                 self.end_main()  # a script that used gochan before calling run()
@@ -107,7 +111,7 @@ class Runtime:
                 "gochan: blocking call outside a goroutine (from the scheduler or a "
                 "greenlet gochan does not manage)"
             )
-        main = self.start_main(getcurrent())
+        main = self.start_main()
         self.main_is_implicit = True
         if not self.atexit_registered and threading.current_thread() is threading.main_thread():
             # As the script ends, end its goroutines as run() would.
