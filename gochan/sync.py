@@ -133,32 +133,51 @@ class WaitGroup:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         site: FrameType,
+        on_exit: Callable[[Exception | None], None] | None = None,
     ) -> None:
-        """``go`` with the ``go()`` call site given: used by errgroup too."""
+        """``go`` with the ``go()`` call site given, for errgroup too.
+
+        With ``on_exit``, an ``Exception`` from ``fn`` is caught and passed to
+        it (None when ``fn`` returned), just before ``done()``: the errgroup
+        owns its goroutines' exceptions.
+        """
         self.add(1)
-        get_runtime().spawn(_CallThenDone(fn, self), args, kwargs, site)
+        get_runtime().spawn(_CallThenDone(fn, self, on_exit), args, kwargs, site)
 
     def __repr__(self) -> str:
         return f"<WaitGroup count={self._count} waiters={len(self._waiters)}>"
 
 
 class _CallThenDone:
-    """A goroutine body: ``func(*args)``, then ``wg.done()``.
+    """A goroutine body: ``func(*args)``, then ``on_exit`` if given, then ``wg.done()``.
 
     ``func`` is the attribute dumps read to name the goroutine, as for a
-    ``functools.partial``, so a goroutine started by ``WaitGroup.go`` shows
-    the user's function.
+    ``functools.partial``, so the dump shows the user's function.
     """
 
-    __slots__ = ("func", "wg")
+    __slots__ = ("func", "on_exit", "wg")
 
-    def __init__(self, func: Callable[..., object], wg: WaitGroup) -> None:
+    def __init__(
+        self,
+        func: Callable[..., object],
+        wg: WaitGroup,
+        on_exit: Callable[[Exception | None], None] | None,
+    ) -> None:
         self.func = func
         self.wg = wg
+        self.on_exit = on_exit
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         try:
-            self.func(*args, **kwargs)
+            if self.on_exit is None:
+                self.func(*args, **kwargs)
+                return
+            exc: Exception | None = None
+            try:
+                self.func(*args, **kwargs)
+            except Exception as e:
+                exc = e
+            self.on_exit(exc)
         finally:
             self.wg.done()
 
