@@ -8,6 +8,7 @@ public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
 """
 
 from . import context as context
+from . import errgroup as errgroup
 from . import sync as sync
 from . import time as time
 from ._chan import Chan as Chan
@@ -35,6 +36,7 @@ from .context import with_deadline as with_deadline
 from .context import with_timeout as with_timeout
 from .context import with_value as with_value
 from .context import without_cancel as without_cancel
+from .errgroup import Group as Group
 from .runtime import blocking as blocking
 from .runtime import future_done as future_done
 from .runtime import go as go
@@ -73,6 +75,7 @@ __all__ = [
     "DeadlineExceeded",
     "Deadlock",
     "GoroutinePanic",
+    "Group",
     "Hour",
     "Locker",
     "Microsecond",

@@ -49,7 +49,7 @@ def test_wait_raises_the_first_exception_after_all_finished() -> None:
         g.go(fail_first)
         g.go(fail_later)
         g.go(slow)
-        with pytest.raises(ValueError) as info:
+        with pytest.raises(ValueError, match="^first$") as info:
             g.wait()
         assert info.value is first
         return trace
@@ -97,7 +97,7 @@ def test_with_context_first_error_cancels_with_that_cause() -> None:
         g.go(watch)
         wait_blocked(1, "select")
         g.go(fetch)
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="fetch failed"):
             g.wait()
         assert isinstance(ctx.err(), Canceled)
         assert context.cause(ctx) is boom
@@ -212,10 +212,10 @@ def test_a_group_is_reusable_after_wait() -> None:
             raise ValueError("once")
 
         g.go(fail)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="once"):
             g.wait()
         g.go(lambda: None)
-        with pytest.raises(ValueError):  # Go keeps the first error
+        with pytest.raises(ValueError, match="once"):  # Go keeps the first error
             g.wait()
 
     run(main)
