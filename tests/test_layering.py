@@ -83,7 +83,9 @@ def source_files() -> list[Path]:
 def imports(path: Path) -> Iterator[Import]:
     """Every import in ``path``, at any depth, with relative ones made absolute."""
     tree = ast.parse(path.read_text(), str(path))
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    )
     yield from _walk(tree, path, package, type_checking=False)
 
 
