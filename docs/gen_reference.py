@@ -131,37 +131,40 @@ def render() -> str:
         exporter = importlib.import_module(section.exporter)
         intro = section.intro or inspect.getdoc(exporter) or ""
         out += ["", f"## {section.title}", "", _markdown(intro)]
-        for name in placed[section.title]:
+        for name, definition in placed[section.title]:
             obj = getattr(exporter, name)
-            top_level = getattr(gochan, name, None) is obj
-            out += [
-                "",
-                *_entry(f"gochan.{name}" if top_level else f"{section.exporter}.{name}", obj),
-            ]
+            qualname = (
+                f"gochan.{name}"
+                if getattr(gochan, name, None) is obj
+                else f"{section.exporter}.{name}"
+            )
+            out += ["", *_entry(qualname, obj, definition)]
         if section.exporter == "gochan.testing":
             out += ["", *_plugin()]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _place_names() -> dict[str, list[str]]:
+def _place_names() -> dict[str, list[tuple[str, Definition]]]:
     """Each section's names, in source order; fails if a public name has no section.
 
     Sections that list their names take them first; the others take every
     name of their exporter defined in their sources and not taken yet.
     """
     taken: set[tuple[str, str]] = set()  # (exporter, name)
-    placed: dict[str, list[str]] = {}
+    placed: dict[str, list[tuple[str, Definition]]] = {}
     for section in sorted(SECTIONS, key=lambda s: s.names is None):
         exporter = importlib.import_module(section.exporter)
-        lines = _definition_lines(section.sources)
+        definitions = _definitions(section.sources)
         exported = list(exporter.__all__)
         wanted = section.names if section.names is not None else exported
         missing = [n for n in wanted if n not in exported]
         if missing:
             raise ValueError(f"{section.title}: {section.exporter} does not export {missing}")
-        names = [n for n in wanted if n in lines and (section.exporter, n) not in taken]
+        names = [n for n in wanted if n in definitions and (section.exporter, n) not in taken]
         taken.update((section.exporter, n) for n in names)
-        placed[section.title] = sorted(names, key=lambda n: lines[n])
+        placed[section.title] = [
+            (n, definitions[n]) for n in sorted(names, key=lambda n: definitions[n].order)
+        ]
     documented = {id(_resolve(exporter, n)) for exporter, n in taken}
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
@@ -176,16 +179,40 @@ def _resolve(module_name: str, name: str) -> object:
     return getattr(importlib.import_module(module_name), name)
 
 
-def _definition_lines(module_names: tuple[str, ...]) -> dict[str, tuple[int, int]]:
-    """(module index, line) of every top-level definition in the given modules."""
-    lines: dict[str, tuple[int, int]] = {}
+@dataclass(frozen=True)
+class Definition:
+    """Where a top-level name is defined, and for an assignment what it says."""
+
+    order: tuple[int, int]  # (index of the module among the section's sources, line)
+    value: str | None  # the assigned expression as written; None for a def or class
+    doc: str | None  # an assignment's attribute docstring (a string right below it)
+    decorators: tuple[str, ...]  # a def's decorators as written ("contextmanager")
+
+
+def _definitions(module_names: tuple[str, ...]) -> dict[str, Definition]:
+    """Every top-level definition in the given modules, first one winning."""
+    found: dict[str, Definition] = {}
     for index, module_name in enumerate(module_names):
         module = importlib.import_module(module_name)
-        tree = ast.parse(inspect.getsource(module))
-        for node in tree.body:
+        body = ast.parse(inspect.getsource(module)).body
+        for node, after in zip(body, [*body[1:], None], strict=True):
+            value = None
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                value = ast.unparse(node.value)
+            doc = None
+            if (
+                value is not None
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                doc = inspect.cleandoc(after.value.value)
+            decorators: tuple[str, ...] = ()
+            if isinstance(node, ast.FunctionDef):
+                decorators = tuple(ast.unparse(d) for d in node.decorator_list)
             for name in _defined_names(node):
-                lines.setdefault(name, (index, node.lineno))
-    return lines
+                found.setdefault(name, Definition((index, node.lineno), value, doc, decorators))
+    return found
 
 
 def _defined_names(node: ast.stmt) -> Iterator[str]:
@@ -202,23 +229,25 @@ def _defined_names(node: ast.stmt) -> Iterator[str]:
 # -- one entry ---------------------------------------------------------------------
 
 
-def _entry(qualname: str, obj: object) -> list[str]:
+def _entry(qualname: str, obj: object, definition: Definition) -> list[str]:
     """The Markdown of one public name."""
     if inspect.isclass(obj):
         return _class_entry(qualname, obj)
-    if callable(obj):
-        return [
-            f"### `{qualname}`",
-            "",
-            *_code(f"{qualname}{_signature(obj)}"),
-            *_doc(obj),
-        ]
-    value = repr(obj)
-    if isinstance(obj, int | float | str | bool):
-        return [f"### `{qualname}`", "", *_code(f"{qualname} = {value}")]
+    heading = [f"### `{qualname}`", ""]
+    if definition.value is None and callable(obj):  # a function, shown with its decorators
+        decorators = "".join(f"@{d}\n" for d in definition.decorators)
+        return [*heading, *_code(f"{decorators}{qualname}{_signature(obj)}"), *_doc(obj)]
+    # A constant, a type alias or an instance: as assigned, with its attribute
+    # docstring, else the docstring of its type if gochan defines it.
+    doc = definition.doc
     kind = type(obj)
-    doc = inspect.getdoc(kind) if kind.__module__.startswith("gochan") else None
-    return [f"### `{qualname}`", "", *_code(qualname), *(["", _markdown(doc)] if doc else [])]
+    if doc is None and kind.__module__.split(".", 1)[0] == "gochan":
+        doc = inspect.getdoc(kind)
+    return [
+        *heading,
+        *_code(f"{qualname} = {definition.value}"),
+        *(["", _markdown(doc)] if doc else []),
+    ]
 
 
 def _class_entry(qualname: str, cls: type) -> list[str]:
