@@ -110,9 +110,12 @@ class Chan(SendChan[T], RecvChan[T]):
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
         self._cap = cap
-        self._buf: deque[T] = deque()
-        self._recvq = WaitDeque()  # parked receivers
-        self._sendq = WaitDeque()  # parked senders, each holding its value
+        # An unbuffered channel never buffers: it shares one empty deque.
+        self._buf: deque[T] = deque() if cap else _NO_BUFFER
+        # Parked receivers and senders (each holding its value); made by the
+        # first goroutine that parks, as most channels never need both.
+        self._recvq: WaitDeque | None = None
+        self._sendq: WaitDeque | None = None
         self._closed = False  # set once, by close()
 
     @property
@@ -156,8 +159,11 @@ class Chan(SendChan[T], RecvChan[T]):
             return
         g = rt.current or rt.implicit_main()
         g.value = value
-        self._sendq.append(g)
-        rt.park(_CHAN_SEND, self._sendq)
+        sendq = self._sendq
+        if sendq is None:
+            sendq = self._sendq = WaitDeque()
+        sendq.append(g)
+        rt.park(_CHAN_SEND, sendq)
         g.value = None
         if not g.ok:
             raise SendOnClosedChannel
@@ -196,8 +202,11 @@ class Chan(SendChan[T], RecvChan[T]):
                 g.ok = False  # tells recv_ok() and iteration: closed and drained
             return None  # type: ignore[return-value]
         g = rt.current or rt.implicit_main()
-        self._recvq.append(g)
-        rt.park(_CHAN_RECEIVE, self._recvq)
+        recvq = self._recvq
+        if recvq is None:
+            recvq = self._recvq = WaitDeque()
+        recvq.append(g)
+        rt.park(_CHAN_RECEIVE, recvq)
         v = g.value
         g.value = None
         return v  # g.ok, written by the waker, tells whether close() woke us  # type: ignore[no-any-return]
@@ -246,6 +255,16 @@ class Chan(SendChan[T], RecvChan[T]):
 
     # -- readiness, for select's first pass --------------------------------
 
+    def _waiters(self, sending: bool) -> WaitDeque:
+        """The queue a goroutine parks in to send (or receive), made if need be."""
+        if sending:
+            if self._sendq is None:
+                self._sendq = WaitDeque()
+            return self._sendq
+        if self._recvq is None:
+            self._recvq = WaitDeque()
+        return self._recvq
+
     def _can_recv(self) -> bool:
         return bool(self._buf) or self._closed or has_waiter(self._sendq)
 
@@ -254,8 +273,8 @@ class Chan(SendChan[T], RecvChan[T]):
 
     def _check_invariants(self) -> None:
         """Assert the invariants listed at the top of the class."""
-        live_recv = [w for w in self._recvq if w.sel is None or w.sel.winner is None]
-        live_send = [w for w in self._sendq if w.sel is None or w.sel.winner is None]
+        live_recv = [w for w in self._recvq or () if w.sel is None or w.sel.winner is None]
+        live_send = [w for w in self._sendq or () if w.sel is None or w.sel.winner is None]
         if live_recv and live_send:
             selects = {id(w.sel) for w in live_recv + live_send}
             assert self._cap == 0 and len(selects) == 1 and None not in {
@@ -265,6 +284,9 @@ class Chan(SendChan[T], RecvChan[T]):
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"
         assert not (self._closed and (live_recv or live_send)), "waiters on a closed channel"
+
+
+_NO_BUFFER: deque[Any] = deque(maxlen=0)
 
 
 def foreign_thread(ch: Chan[Any]) -> RuntimeError:

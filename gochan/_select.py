@@ -145,9 +145,9 @@ def select(*cases: Case) -> Case:
         if ch is None:
             continue
         if type(case) is RecvCase:
-            w = SelectWaiter(sel, case, ch._recvq)
+            w = SelectWaiter(sel, case, ch._waiters(False))
         else:
-            w = SelectWaiter(sel, case, ch._sendq, case.value)  # type: ignore[attr-defined]
+            w = SelectWaiter(sel, case, ch._waiters(True), case.value)  # type: ignore[attr-defined]
         w.queue.append(w)
         waiters.append(w)
     rt.park(_SELECT, sel)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
@@ -167,7 +166,7 @@ def _names(ignore: Iterable[str | Callable[..., object]]) -> frozenset[str]:
 def _goroutine_names(g: Goroutine) -> set[str]:
     """The names ``ignore=`` matches for ``g``: its top function's and its own."""
     names: set[str] = set()
-    frame = _top_frame(g.glet.gr_frame)
+    frame = None if g.glet is None else _top_frame(g.glet.gr_frame)
     if frame is not None:
         code = frame.f_code
         names.update(_spellings(frame.f_globals.get("__name__"), code.co_qualname))
@@ -201,9 +200,10 @@ class VirtualClock:
     timeouts and deadlines.  A test that sleeps an hour takes milliseconds,
     and with a :func:`seed` it replays exactly.
 
-    Time starts at ``start`` (``time.monotonic()`` by default, so deadlines
-    computed from ``time.monotonic()`` still mean what they say) and moves
-    only when nothing can run: then it jumps to the earliest timer.  It does
+    Time starts at ``start`` (0.0 by default, so a replay sees the very same
+    times and durations come out exact) and moves only when nothing can run:
+    then it jumps to the earliest timer.  Deadlines for ``with_deadline``
+    must be computed from :meth:`now`, not from ``time.monotonic()``.  It does
     not move while a goroutine waits on another thread (``blocking()``, a
     future): that wait takes real time, as in Go's ``synctest``.  A program
     whose goroutines are all parked with no timer left still ends in
@@ -211,8 +211,8 @@ class VirtualClock:
     intervals rounds like ``time.monotonic()`` values do.
     """
 
-    def __init__(self, start: float | None = None) -> None:
-        self._now = time.monotonic() if start is None else start
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
         self._replaced: list[Clock] = []  # the clock each install replaced, innermost last
 
     def now(self) -> float:

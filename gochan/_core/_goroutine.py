@@ -94,7 +94,7 @@ class Goroutine:
         fn: Callable[..., object] | None,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
-        glet: greenlet,
+        glet: greenlet | None,
         go_code: CodeType | None,
         go_line: int,
         creator_id: int,
@@ -103,6 +103,8 @@ class Goroutine:
         self.fn = fn  # the goroutine's body; None for main, and once finished
         self.args = args
         self.kwargs = kwargs
+        # The greenlet carrying it: the thread's for main, a carrier from its
+        # first run until it ends for the others; None before and after.
         self.glet = glet
         self.go_code = go_code  # where go() was called; None for the main goroutine
         self.go_line = go_line

@@ -60,6 +60,7 @@ class Runtime:
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
         self.next_id = 1
         self.g0: Goroutine | None = None  # the loop's record; its greenlet is the hub
+        self.free_carriers: list[greenlet] = []  # greenlets of finished goroutines, to reuse
         self.budget = _HUB_EVERY  # switches left before the next hub visit
         self.timers = TimerHeap()
         self.clock: Clock = SystemClock()
@@ -137,11 +138,8 @@ class Runtime:
         # starts goroutines that g0 creates: creator id 0.
         gid = self.next_id
         self.next_id = gid + 1
-        g0 = self.g0
-        assert g0 is not None
-        glet = greenlet(None, g0.glet)
-        g = Goroutine(gid, fn, args, kwargs, glet, site.f_code, site.f_lineno, creator.id)
-        glet.run = g_body(self, g)
+        # No greenlet yet: park() gives it a carrier when it first runs.
+        g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lineno, creator.id)
         self.goroutines[gid] = g
         self.runq.append(g)
         return g
@@ -162,8 +160,7 @@ class Runtime:
         # A goroutine dropped by end_main() may be finished off later by the
         # garbage collector, when this runtime no longer knows it.
         self.goroutines.pop(g.id, None)
-        self.current = self.g0  # the greenlet returns to its parent, the hub
-        g.fn = g.owner = None
+        g.fn = g.owner = g.glet = None
         g.args = ()
         g.kwargs = {}
 
@@ -200,7 +197,7 @@ class Runtime:
         for g in list(self.goroutines.values()):
             if g is self.main:
                 continue
-            if not g.glet and not g.glet.dead:  # never started: nothing of it ran
+            if g.glet is None:  # never started: nothing of it ran
                 del self.goroutines[g.id]
                 continue
             self._interrupt(g, GoroutineExit())
@@ -228,12 +225,18 @@ class Runtime:
         g.waitq = waitq
         runq = self.runq
         self.budget -= 1
-        nxt = runq.popleft() if runq and self.budget else self.g0
+        # g0 is set whenever a goroutine can park.
+        nxt: Goroutine = runq.popleft() if runq and self.budget else self.g0  # type: ignore[assignment]
         self.current = nxt
+        glet = nxt.glet
+        if glet is None:  # its first run
+            glet = nxt.glet = self.free_carriers.pop() if self.free_carriers else self._carrier()
         try:
-            nxt.glet.switch()  # type: ignore[union-attr]
+            glet.switch()
         except BaseException:
-            self._hub_died(g)
+            if g is self.main:
+                self._hub_died(g)
+            # else: a free carrier collected at the end of run() (GreenletExit)
             raise
         exc = g.interrupt
         if exc is not None:
@@ -254,15 +257,64 @@ class Runtime:
         while g in self.runq:
             self.runq.remove(g)
         g0 = self.g0
-        if g0 is not None and g0.glet.dead:
+        if g0 is not None and g0.glet is not None and g0.glet.dead:
+            assert g.glet is not None  # main's greenlet: the thread's own
             self.g0 = self._new_hub(g.glet)
 
     def _new_hub(self, main_glet: greenlet) -> Goroutine:
         hub = greenlet(self._loop, main_glet)
+        # Carriers never return, but a carrier's exception would go to its parent.
         for g in self.goroutines.values():
-            if g.id != 1 and g.glet:  # started and alive: it returns to the hub when done
+            if g.id != 1 and g.glet is not None:
                 g.glet.parent = hub
+        for carrier in self.free_carriers:
+            carrier.parent = hub
         return _LoopRecord(0, None, (), {}, hub, None, 0, 0)
+
+    # -- carriers: the greenlets goroutines run on ----------------------------
+
+    def _carrier(self) -> greenlet:
+        g0 = self.g0
+        assert g0 is not None
+        return greenlet(self._carry, g0.glet)
+
+    def _carry(self, *_: object) -> None:
+        """The run of a carrier greenlet: run goroutines, one after another.
+
+        Making a greenlet costs more than a whole switch-heavy goroutine, so
+        a goroutine gets a carrier only when it first runs (park() takes a
+        free one or makes one) and gives it back when it ends, as Go reuses
+        finished g's.  Never returns: a carrier ends when it is collected.
+        """
+        carrier = getcurrent()
+        while True:
+            g = self.current
+            assert g is not None
+            fn = g.fn
+            assert fn is not None
+            args = g.args
+            exc: BaseException | None = None
+            try:
+                # A call with * or ** runs in a C-level frame of its own, which
+                # then stays on every parked goroutine's saved stack (some 400
+                # bytes each); plain calls for the usual arities avoid it.
+                if g.kwargs:
+                    fn(*args, **g.kwargs)
+                elif not args:
+                    fn()
+                elif len(args) == 1:
+                    fn(args[0])
+                else:
+                    fn(*args)
+            except GoroutineExit:
+                pass
+            except BaseException as e:
+                exc = e
+            self.finished(g, exc)
+            self.free_carriers.append(carrier)
+            # g is finished: nothing readies it, and park() switches straight to
+            # the next goroutine; this carrier resumes here to run another one.
+            self.park(WaitReason.RUNNABLE, None)
 
     # -- the scheduler loop (runs in the hub greenlet) ------------------------
 
@@ -338,7 +390,7 @@ class Runtime:
         runnable = set(map(id, self.runq))
         count = 0
         for g in self.goroutines.values():
-            if g is self.current or id(g) in runnable or not g.glet:
+            if g is self.current or id(g) in runnable or g.glet is None:
                 continue
             r = g.wait_reason
             if r is WaitReason.WAIT_BLOCKED or r is WaitReason.RUNNABLE:
@@ -395,8 +447,10 @@ class Runtime:
             self.closing = False
             self.main = self.current = None
             main.owner = None
-            # The hub, parked in its loop, is dropped; greenlet ends it when collected.
+            # The hub, parked in its loop, and the free carriers are dropped;
+            # greenlet ends them as they are collected.
             self.g0 = None
+            self.free_carriers.clear()
 
     def _shutdown_step(self) -> None:
         # Nothing is runnable: everyone left is parked again inside a finally
@@ -428,7 +482,7 @@ class Runtime:
                 frame: FrameType | None = sys._getframe(1)
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
-                frame = g.glet.gr_frame
+                frame = None if g.glet is None else g.glet.gr_frame
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:
                 lines.extend(_format_frames(frame))
@@ -461,24 +515,6 @@ class _IdleWaiterRemover:
 
     def remove(self, _goroutine: object) -> None:
         self.rt.idle_waiters.remove(self.entry)
-
-
-def g_body(rt: Runtime, g: Goroutine) -> Callable[..., None]:
-    """The ``run`` of goroutine ``g``'s greenlet."""
-
-    def body(*_: object) -> None:
-        exc: BaseException | None = None
-        try:
-            fn = g.fn
-            assert fn is not None
-            fn(*g.args, **g.kwargs)
-        except GoroutineExit:
-            pass
-        except BaseException as e:
-            exc = e
-        rt.finished(g, exc)
-
-    return body
 
 
 def _format_frames(frame: FrameType) -> list[str]:

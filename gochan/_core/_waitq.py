@@ -101,7 +101,7 @@ def _note_stale(q: WaitDeque) -> None:
         q.stale = 0
 
 
-def dequeue(q: deque[Any]) -> Any:
+def dequeue(q: deque[Any] | None) -> Any:
     """Pop and claim the first live waiter of ``q``; None when there is none."""
     return settle(q.popleft(), q) if q else None
 
@@ -125,7 +125,7 @@ def settle(w: Any, q: deque[Any]) -> Any:
         w = q.popleft()
 
 
-def has_waiter(q: deque[Any]) -> bool:
+def has_waiter(q: deque[Any] | None) -> bool:
     """Whether ``q`` holds a live waiter; drops the stale ones at its head."""
     while q:
         sel = q[0].sel
