@@ -159,11 +159,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if not settings.program:
         return None
     fn = pyfuncitem.obj
-    if (
-        inspect.iscoroutinefunction(fn)
-        or inspect.isgeneratorfunction(fn)
-        or inspect.isasyncgenfunction(fn)
-    ):
+    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
         raise pytest.UsageError(
             f"{pyfuncitem.nodeid}: a gochan program test is a plain function, not {fn!r}"
         )
