@@ -66,3 +66,9 @@ def test_every_helper_module_exists() -> None:
     # A renamed helper would otherwise silently turn into a program without an Output block.
     missing = {name for name in HELPER_MODULES if not (EXAMPLES_DIR / name).exists()}
     assert not missing
+
+
+def test_every_example_is_listed_in_the_readme() -> None:
+    readme = (EXAMPLES_DIR / "README.md").read_text()
+    unlisted = [p.name for p in EXAMPLES_DIR.glob("*.py") if f"]({p.name})" not in readme]
+    assert not unlisted
