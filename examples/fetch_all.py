@@ -27,7 +27,9 @@ from gochan import Chan, context, default, go, num_goroutine, recv, run, select,
 Source = Callable[[context.Context], str]
 
 
-def fetch_all(ctx: context.Context, sources: Sequence[Source]) -> tuple[list[str], Exception | None]:
+def fetch_all(
+    ctx: context.Context, sources: Sequence[Source]
+) -> tuple[list[str], Exception | None]:
     # Step 1: a non-blocking check of the context.
     if select(recv(ctx.done()), default) is not default:
         return [], ctx.err()

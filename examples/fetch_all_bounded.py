@@ -46,7 +46,10 @@ def fetch_all_bounded(
 
 
 def worker(
-    ctx: context.Context, queue: RecvChan[Source], results: SendChan[Result[str]], wg: sync.WaitGroup
+    ctx: context.Context,
+    queue: RecvChan[Source],
+    results: SendChan[Result[str]],
+    wg: sync.WaitGroup,
 ) -> None:
     try:
         for src in queue:

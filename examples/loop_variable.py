@@ -19,7 +19,7 @@ def main() -> None:
     got = Chan[str](len(names))
 
     for name in names:
-        go(lambda: got.send(name))  # reads name when it runs: after the loop
+        go(lambda: got.send(name))  # noqa: B023 (the bug shown): reads name after the loop
     print("closure:  ", sorted(got.recv() for _ in names))
 
     for name in names:

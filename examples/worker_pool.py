@@ -16,7 +16,11 @@ JOB_TIME = 100 * time.Millisecond
 
 
 def worker(
-    worker_id: int, jobs: RecvChan[int], results: SendChan[int], started: list[int], wg: sync.WaitGroup
+    worker_id: int,
+    jobs: RecvChan[int],
+    results: SendChan[int],
+    started: list[int],
+    wg: sync.WaitGroup,
 ) -> None:
     try:
         for j in jobs:  # runs until jobs is closed

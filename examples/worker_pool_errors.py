@@ -19,7 +19,11 @@ class InvalidJobError(Exception):
 
 
 def worker(
-    worker_id: int, jobs: RecvChan[int], results: SendChan[int], errs: SendChan[InvalidJobError], wg: sync.WaitGroup
+    worker_id: int,
+    jobs: RecvChan[int],
+    results: SendChan[int],
+    errs: SendChan[InvalidJobError],
+    wg: sync.WaitGroup,
 ) -> None:
     try:
         for job in jobs:

@@ -13,14 +13,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
-import fetch_all as fetch_all_module  # noqa: E402
-from fetch_all import Source, fetch_all  # noqa: E402
-from fetch_all_bounded import fetch_all_bounded  # noqa: E402
-from fetch_all_partial import fetch_all_partial  # noqa: E402
-from fetch_all_retry import with_retries  # noqa: E402
-from fetch_first import fetch_first  # noqa: E402
+import fetch_all as fetch_all_module
+from fetch_all import Source, fetch_all
+from fetch_all_bounded import fetch_all_bounded
+from fetch_all_partial import fetch_all_partial
+from fetch_all_retry import with_retries
+from fetch_first import fetch_first
 
-from gochan import (  # noqa: E402
+from gochan import (
     Canceled,
     Chan,
     DeadlineExceeded,
@@ -193,7 +193,10 @@ def test_first_win_returns_the_first_success_and_cancels_the_rest() -> None:
     loser = UntilCancelled()
 
     def scenario() -> None:
-        assert fetch_first(context.background(), [loser, failing("404"), returning("mirror")]) == "mirror"
+        assert (
+            fetch_first(context.background(), [loser, failing("404"), returning("mirror")])
+            == "mirror"
+        )
         gosched()  # the loser wakes on the cancellation
         assert isinstance(loser.saw, Canceled)
 

@@ -9,10 +9,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
-import process_numbers as process_numbers_module  # noqa: E402
-from process_numbers import NegativeNumberError, process_numbers  # noqa: E402
+import process_numbers as process_numbers_module
+from process_numbers import NegativeNumberError, process_numbers
 
-from gochan import Canceled, context, num_goroutine, run  # noqa: E402
+from gochan import Canceled, context, num_goroutine, run
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 8])
