@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         report = _run_script(path)
     except (GoroutinePanic, Deadlock, Panic) as exc:
         # Raised as the program was ended: no goroutine is left to show.
-        report = crash_report(exc)
+        report = _crash_report(exc)
     except Exception as exc:
         traceback.print_exception(type(exc), exc, _from_script(exc.__traceback__, path))
         return 1
@@ -95,13 +95,13 @@ def _run_script(path: str) -> str | None:
         # Reported now, while the other goroutines are still parked where they
         # were; end_main() ends them (their finally blocks run) before the
         # report is printed.
-        return crash_report(exc)
+        return _crash_report(exc)
     finally:
         rt.end_main()
     return None
 
 
-def crash_report(exc: GoroutinePanic | Deadlock | Panic) -> str:
+def _crash_report(exc: GoroutinePanic | Deadlock | Panic) -> str:
     """What Go prints as a panic or a deadlock ends the program: the error, then every goroutine.
 
     Called in the main goroutine, where ``exc`` was raised.  Goroutines other
