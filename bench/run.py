@@ -150,6 +150,27 @@ def schedule(
     return cells
 
 
+def gochan_commit() -> str:
+    """The commit of the gochan under test, with "+dirty" for local changes."""
+    root = os.environ.get("GOCHAN_PATH") or str(C.REPO_ROOT)
+    try:
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "gochan"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def measure(args: argparse.Namespace) -> list[Record]:
     runtimes = [r for r in RUNTIMES if not args.runtime or r in args.runtime]
     have, missing = available(runtimes)
@@ -173,6 +194,7 @@ def measure(args: argparse.Namespace) -> list[Record]:
         "load1": os.getloadavg()[0],
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "gochan": gochan_commit(),
         "missing": missing,
     }
     records: list[Record] = [meta]
@@ -207,6 +229,7 @@ def measure_million(args: argparse.Namespace) -> list[Record]:
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "load1": os.getloadavg()[0],
         "python": platform.python_version(),
+        "gochan": gochan_commit(),
         "mem_total_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
     }
     records: list[Record] = [meta]
@@ -279,7 +302,7 @@ def render(res: Results) -> str:
         out.append(
             f"Mode: **{meta.get('mode')}** (N × {meta.get('scale', 1)}), "
             f"median of {meta.get('reps')} repetitions per cell, each cell in a fresh process; "
-            f"started {meta.get('started')}, Python {meta.get('python')}, "
+            f"gochan {meta.get('gochan', '?')}, started {meta.get('started')}, Python {meta.get('python')}, "
             f"{meta.get('cpus', '?')} CPUs, load average {meta.get('load1', 0):.2f} at the start"
             + (f", took {meta['seconds']:.0f} s." if "seconds" in meta else ".")
         )
