@@ -4,8 +4,8 @@ The channel protocol is Go's (``runtime/chan.go``): a sender that finds a
 parked receiver hands the value over directly and readies it; a receiver on
 a full buffer with parked senders takes the head and moves the first
 sender's value into the buffer; parked waiters are served first come, first
-served.  ``select`` polls with ``_can_recv``/``_can_send`` and then runs
-the chosen case with ``recv``/``send``, which cannot block by then.
+served.  ``select`` polls the fields below for readiness and then runs the
+chosen case with ``recv``/``send``, which cannot block by then.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from threading import get_ident
 from typing import Any, Generic, TypeVar
 
-from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, has_waiter, settle
+from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, settle
 from ._errors import CloseOfClosedChannel, SendOnClosedChannel
 
 T = TypeVar("T")
@@ -253,7 +253,7 @@ class Chan(SendChan[T], RecvChan[T]):
                 w.ok = False
                 ready(w.owner)
 
-    # -- readiness, for select's first pass --------------------------------
+    # -- for select -----------------------------------------------------------
 
     def _waiters(self, sending: bool) -> WaitDeque:
         """The queue a goroutine parks in to send (or receive), made if need be."""
@@ -264,12 +264,6 @@ class Chan(SendChan[T], RecvChan[T]):
         if self._recvq is None:
             self._recvq = WaitDeque()
         return self._recvq
-
-    def _can_recv(self) -> bool:
-        return bool(self._buf) or self._closed or has_waiter(self._sendq)
-
-    def _can_send(self) -> bool:
-        return self._closed or len(self._buf) < self._cap or has_waiter(self._recvq)
 
     def _check_invariants(self) -> None:
         """Assert the invariants listed at the top of the class."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import RecvChan, SendChan, foreign_thread
-from ._core import SelectState, SelectWaiter, WaitReason, get_runtime
+from ._core import SelectState, SelectWaiter, WaitReason, get_runtime, has_waiter
 from ._errors import SendOnClosedChannel
 
 T = TypeVar("T")
@@ -104,7 +104,10 @@ def select(*cases: Case) -> Case:
                 continue
             if ch._rt is not rt:
                 raise foreign_thread(ch)
-            if not ch._can_recv():
+            # Ready: a value is buffered, the channel is closed, or a live sender waits.
+            if not (
+                ch._buf or ch._closed or ((q := ch._sendq) and (q[0].sel is None or has_waiter(q)))
+            ):
                 continue
         elif kind is SendCase:
             ch = case.ch  # type: ignore[attr-defined]
@@ -112,7 +115,13 @@ def select(*cases: Case) -> Case:
                 continue
             if ch._rt is not rt:
                 raise foreign_thread(ch)
-            if not ch._can_send():
+            # Ready: room in the buffer, the channel is closed (send panics), or a
+            # live receiver waits.
+            if not (
+                len(ch._buf) < ch._cap
+                or ch._closed
+                or ((q := ch._recvq) and (q[0].sel is None or has_waiter(q)))
+            ):
                 continue
         elif case is default:
             has_default = True
