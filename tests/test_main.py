@@ -117,19 +117,8 @@ def test_script_calling_run_itself_and_importing_from_its_directory_exits_0() ->
     assert proc.stdout == "42\ntop level done\nTrue\nfinally ran\n"
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGQUIT"), reason="no SIGQUIT on this platform")
-@pytest.mark.parametrize(
-    ("program", "main_state"),
-    [
-        # main parked on a gochan timer: the signal arrives while the scheduler sleeps
-        ("sleeps_until_sigquit.py", "sleep"),
-        # main blocked outside gochan: the signal arrives in the main goroutine
-        ("waits_for_sigquit.py", "running"),
-    ],
-)
-def test_sigquit_prints_every_goroutine_and_exits_2_without_finally(
-    program: str, main_state: str
-) -> None:
+def sigquit(program: str) -> tuple[int, str, str]:
+    """Run ``program``, send it SIGQUIT once it prints "ready"; its status, stdout and stderr."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "gochan", str(PROGRAMS / program)],
         stdout=subprocess.PIPE,
@@ -144,15 +133,47 @@ def test_sigquit_prints_every_goroutine_and_exits_2_without_finally(
     finally:
         proc.kill()
         proc.wait()
-    assert proc.returncode == 2, stderr
+    return proc.returncode, stdout, stderr
+
+
+def goroutine_sections(dump: str) -> dict[int, str]:
+    """A dump's goroutine sections, by goroutine id."""
+    sections = dump.rstrip("\n").split("\n\n")
+    return {int(s.split(" ", 2)[1]): s + "\n" for s in sections if s.startswith("goroutine ")}
+
+
+needs_sigquit = pytest.mark.skipif(not hasattr(signal, "SIGQUIT"), reason="no SIGQUIT here")
+
+
+@needs_sigquit
+def test_sigquit_while_the_scheduler_sleeps_prints_every_goroutine_and_exits_2() -> None:
+    status, stdout, stderr = sigquit("sleeps_until_sigquit.py")
+    assert status == 2, stderr
     assert stdout == ""  # Go's SIGQUIT runs no deferred call: no finally block ran
-    quit_line, main, receiver = stderr.rstrip("\n").split("\n\n")
-    assert quit_line == "SIGQUIT: quit"
-    assert f"{main}\n".startswith(
-        f"goroutine 1 [{main_state}]:\n" + frame(program, "main is here when SIGQUIT")
+    assert stderr.startswith("SIGQUIT: quit\n\ngoroutine ")
+    goroutines = goroutine_sections(stderr)
+    assert goroutines[1] == "goroutine 1 [sleep]:\n" + frame(
+        "sleeps_until_sigquit.py", "main is here when SIGQUIT"
     )
-    assert receiver.startswith("goroutine 2 [chan receive]:\n")
-    assert frame(program, "goroutine 2 is parked", "receiver") in receiver
+    assert goroutines[2].startswith("goroutine 2 [chan receive]:\n")
+    assert frame("sleeps_until_sigquit.py", "goroutine 2 is parked", "receiver") in goroutines[2]
+    # The goroutine that printed "ready" may still be finishing when the signal lands.
+    assert set(goroutines) <= {1, 2, 3}
+    assert_no_launcher_frames(stderr)
+
+
+@needs_sigquit
+def test_sigquit_in_the_running_main_goroutine_prints_every_goroutine_and_exits_2() -> None:
+    status, stdout, stderr = sigquit("waits_for_sigquit.py")
+    assert status == 2, stderr
+    assert stdout == ""
+    goroutines = goroutine_sections(stderr)
+    assert set(goroutines) == {1, 2}
+    # The signal lands as main prints "ready" or once it waits outside gochan.
+    assert goroutines[1].startswith("goroutine 1 [running]:\n")
+    assert 'waits_for_sigquit.py", line' in goroutines[1]
+    assert goroutines[2].startswith("goroutine 2 [chan receive]:\n")
+    assert frame("waits_for_sigquit.py", "goroutine 2 is parked", "receiver") in goroutines[2]
     assert_no_launcher_frames(stderr)
 
 

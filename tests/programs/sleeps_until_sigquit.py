@@ -1,4 +1,4 @@
-"""Parks goroutines, says it is ready, then sleeps on a gochan timer until SIGQUIT."""
+"""Sleeps on a gochan timer until SIGQUIT; a goroutine says when all are parked."""
 
 from gochan import Chan, go, time
 from gochan.testing import wait_blocked
@@ -11,7 +11,11 @@ def receiver() -> None:
         print("finally ran")  # SIGQUIT ends the process without running it
 
 
+def announce() -> None:
+    wait_blocked(2)  # main asleep on its timer, receiver parked
+    print("ready", flush=True)
+
+
 go(receiver)
-wait_blocked(1)
-print("ready", flush=True)
+go(announce)
 time.sleep(60 * time.Second)  # main is here when SIGQUIT arrives
