@@ -305,6 +305,7 @@ def render(res: Results) -> str:
             f"gochan {meta.get('gochan', '?')}, started {meta.get('started')}, Python {meta.get('python')}, "
             f"{meta.get('cpus', '?')} CPUs, load average {meta.get('load1', 0):.2f} at the start"
             + (f", took {meta['seconds']:.0f} s." if "seconds" in meta else ".")
+            + (f" Pooled with {len(res.meta) - 1} more run(s)." if len(res.meta) > 1 else "")
         )
         out.append("")
     out.append("| workload | " + " | ".join(COLUMN.get(r, r) for r in rts) + " |")
@@ -372,8 +373,9 @@ def render_targets(res: Results) -> list[str]:
         paired = [gr[k] / rr[k] for k in gr if rr.get(k)]
         spread = f" ({min(paired):.2f}–{max(paired):.2f})" if len(paired) > 1 else ""
         verdict = "**met**" if ratio <= t.limit else "**missed**"
+        shown = f"{ratio:.2f}" if round(ratio, 2) != t.limit else f"{ratio:.3f}"
         out.append(
-            f"| {t.label} | {fmt(g)} | {fmt(ref)} | {ratio:.2f}{spread} | ≤ {t.limit} | {verdict} |"
+            f"| {t.label} | {fmt(g)} | {fmt(ref)} | {shown}{spread} | ≤ {t.limit} | {verdict} |"
         )
     return out if any_row else []
 
