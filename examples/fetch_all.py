@@ -7,7 +7,10 @@ the order the sources finish, following the steps of the exercise:
 
 1. a context that is already done returns ``ctx.err()`` at once, starting nothing;
 2. a child context with ``cancel`` (called in ``finally``, Go's ``defer cancel()``);
-3. a results channel with room for every source, so no goroutine blocks on its send;
+3. a results channel with room for every source, so no goroutine blocks on its send
+   (the exercise says an unbuffered one leaks; with step 7 draining it until it
+   is closed it would not, but the buffer lets every source finish without
+   waiting for the collector);
 4. a WaitGroup, added to before any goroutine starts;
 5. one goroutine per source (``go(fetch_and_report, src)`` passes ``src``
    as an argument, so each goroutine gets its own; see ``loop_variable.py``);
