@@ -101,7 +101,7 @@ class Chan(SendChan[T], RecvChan[T]):
     #  - live waiters in _sendq imply a full buffer (for cap 0: always);
     #  - len(_buf) <= _cap;
     #  - once _closed, it stays closed, and neither queue holds live waiters.
-    __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq")
+    __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq", "_thread_id")
 
     def __init__(self, cap: int = 0) -> None:
         if type(cap) is not int:
@@ -109,6 +109,7 @@ class Chan(SendChan[T], RecvChan[T]):
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
+        self._thread_id = self._rt.thread_id  # checked by every operation
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
         self._buf: deque[T] = deque() if cap else _NO_BUFFER
@@ -138,9 +139,9 @@ class Chan(SendChan[T], RecvChan[T]):
             Panic: ``send on closed channel``, also when the channel is closed
                 while this send is blocked.
         """
-        rt = self._rt
-        if rt.thread_id != get_ident():
+        if self._thread_id != get_ident():
             raise foreign_thread(self)
+        rt = self._rt
         recvq = self._recvq
         if recvq:
             w = recvq.popleft()
@@ -175,9 +176,9 @@ class Chan(SendChan[T], RecvChan[T]):
         zero value), though the annotation says ``T``, as Go's ``<-ch`` gives
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
-        rt = self._rt
-        if rt.thread_id != get_ident():
+        if self._thread_id != get_ident():
             raise foreign_thread(self)
+        rt = self._rt
         buf = self._buf
         sendq = self._sendq
         if buf:
@@ -240,9 +241,9 @@ class Chan(SendChan[T], RecvChan[T]):
         Raises:
             Panic: ``close of closed channel``.
         """
-        rt = self._rt
-        if rt.thread_id != get_ident():
+        if self._thread_id != get_ident():
             raise foreign_thread(self)
+        rt = self._rt
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True
