@@ -87,7 +87,7 @@ def seed(n: int) -> None:
 
 
 def verify_none(ignore: Iterable[str | Callable[..., object]] = ()) -> None:
-    """Fail if goroutines other than main (and the caller) are alive: Go's ``goleak.VerifyNone``.
+    """Fail if goroutines other than main and the caller are alive (Go's ``goleak.VerifyNone``).
 
     Blocks first until no goroutine can run (asked of the scheduler, like
     :func:`wait_blocked`), so goroutines that are about to end get to end;
@@ -96,9 +96,9 @@ def verify_none(ignore: Iterable[str | Callable[..., object]] = ()) -> None:
     function outside gochan, where it is parked: goleak's
     ``IgnoreTopFunction``) or the function it was started with.  A name is
     spelled ``name``, ``qualname`` or ``module.qualname``; a function stands
-    for its names.
-    Outside a running program there is nothing to check.  Does not end the
-    leaked goroutines: ``run()`` does that as main returns.
+    for its names.  Outside a running program there is nothing to check.
+    Does not end the leaked goroutines: ``run()`` does that as main returns,
+    and a goroutine that never parks keeps this waiting.
 
     Raises:
         AssertionError: goroutines leaked; the message dumps each of them as
