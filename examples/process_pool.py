@@ -57,9 +57,13 @@ def slow_square(n: int) -> int:
 
 
 def process_numbers(
-    ctx: context.Context, nums: Sequence[int], workers: int, executor: Executor
+    ctx: context.Context,
+    nums: Sequence[int],
+    workers: int,
+    executor: Executor,
+    job: Callable[[int], int] = slow_square,
 ) -> tuple[list[int], Exception | None]:
-    """Square ``nums`` on ``executor`` with ``workers`` jobs in flight; stop at the first error.
+    """Square ``nums`` with ``job`` on ``executor``, ``workers`` jobs in flight; stop at the first error.
 
     Returns the squares received before the first error (in any order) and
     that error, or ``ctx.err()`` when the context stopped the work;
@@ -79,7 +83,7 @@ def process_numbers(
         results = Chan[Result[int]](len(nums))  # room for every result: no worker blocks
         wg = sync.WaitGroup()
         for _ in range(workers):
-            wg.go(worker, ctx, cancel, executor, jobs, results)
+            wg.go(worker, ctx, cancel, executor, job, jobs, results)
 
         def close_when_done() -> None:
             wg.wait()
@@ -97,13 +101,14 @@ def worker(
     ctx: context.Context,
     cancel: Callable[[], None],
     executor: Executor,
+    job: Callable[[int], int],
     jobs: RecvChan[int],
     results: SendChan[Result[int]],
 ) -> None:
     for n in jobs:
         if ctx.err() is not None:  # stop early
             return
-        fut = executor.submit(slow_square, n)
+        fut = executor.submit(job, n)
         done = recv(future_done(fut))
         if select(done, recv(ctx.done())) is not done:
             fut.cancel()  # off the pool's queue, if no process started it yet
