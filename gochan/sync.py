@@ -13,6 +13,7 @@ The zero-argument constructors give usable values, as Go's zero values.
 from __future__ import annotations
 
 import sys
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable
 from types import FrameType, TracebackType
@@ -62,6 +63,29 @@ def _wait_for_grant(q: deque[Goroutine], reason: WaitReason, release: Callable[[
 def _grant(g: Goroutine) -> None:
     g.value = _GRANTED
     get_runtime().ready(g)
+
+
+class _HeldInWith(ABC):
+    """``with x:`` holds ``x.lock()`` for the block and always ``unlock()``s."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def lock(self) -> None: ...
+
+    @abstractmethod
+    def unlock(self) -> None: ...
+
+    def __enter__(self) -> None:
+        self.lock()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.unlock()
 
 
 class WaitGroup:
@@ -182,7 +206,7 @@ class _CallThenDone:
             self.wg.done()
 
 
-class Mutex:
+class Mutex(_HeldInWith):
     """A mutual exclusion lock (Go's ``sync.Mutex``); also a context manager.
 
     Waiters get the lock in arrival order: ``unlock`` hands it straight to
@@ -225,23 +249,12 @@ class Mutex:
         else:
             self._locked = False
 
-    def __enter__(self) -> None:
-        self.lock()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.unlock()
-
     def __repr__(self) -> str:
         state = "locked" if self._locked else "unlocked"
         return f"<Mutex {state} waiters={len(self._waiters)}>"
 
 
-class RWMutex:
+class RWMutex(_HeldInWith):
     """A reader/writer lock (Go's ``sync.RWMutex``).
 
     Any number of readers or one writer.  As in Go, a writer waiting for the
@@ -323,17 +336,6 @@ class RWMutex:
         """The read side as a :class:`Locker`: its ``lock``/``unlock`` are ``rlock``/``runlock``."""
         return _ReadLocker(self)
 
-    def __enter__(self) -> None:
-        self.lock()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.unlock()
-
     def __repr__(self) -> str:
         return (
             f"<RWMutex writer={self._writer} readers={self._readers} "
@@ -341,7 +343,7 @@ class RWMutex:
         )
 
 
-class _ReadLocker:
+class _ReadLocker(_HeldInWith):
     __slots__ = ("_rw",)
 
     def __init__(self, rw: RWMutex) -> None:
@@ -351,12 +353,6 @@ class _ReadLocker:
         self._rw.rlock()
 
     def unlock(self) -> None:
-        self._rw.runlock()
-
-    def __enter__(self) -> None:
-        self._rw.rlock()
-
-    def __exit__(self, *exc_info: object) -> None:
         self._rw.runlock()
 
 
