@@ -15,6 +15,7 @@ from gochan import (
     Deadlock,
     GoroutinePanic,
     blocking,
+    context,
     future_done,
     go,
     recv,
@@ -23,6 +24,7 @@ from gochan import (
     stacks,
     wait_future,
 )
+from gochan import time as gotime
 from gochan._core import get_runtime
 from gochan._core._bridge import DEFAULT_WORKERS, THREAD_NAME
 from gochan.runtime import set_blocking_workers
@@ -481,3 +483,32 @@ def test_future_done_counts_as_pending_until_the_future_is_done() -> None:
         rt.wait_idle(lambda: rt.external_pending == 0)
 
     run(main)
+
+
+def test_select_on_a_future_next_to_a_context_and_a_timer() -> None:
+    # API.md's case: stop waiting for a future on cancellation or on timeout,
+    # and cancel the future on the way out.
+    def wait(fut: Future[int], ctx: context.Context, timeout: float) -> str:
+        done = recv(future_done(fut))
+        chosen = select(done, recv(ctx.done()), recv(gotime.after(timeout)))
+        if chosen is done:
+            return f"value {wait_future(fut)}"
+        fut.cancel()
+        return "cancelled" if chosen.ch is ctx.done() else "timed out"  # type: ignore[attr-defined]
+
+    def main() -> list[str]:
+        got = []
+        ready: Future[int] = Future()
+        ready.set_result(7)
+        got.append(wait(ready, context.background(), 10))
+
+        ctx, cancel = context.with_cancel(context.background())
+        go(cancel)
+        got.append(wait(Future(), ctx, 10))
+
+        never: Future[int] = Future()
+        got.append(wait(never, context.background(), 0.01))
+        assert never.cancelled()
+        return got
+
+    assert run(main) == ["value 7", "cancelled", "timed out"]
