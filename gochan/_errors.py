@@ -26,13 +26,6 @@ class CloseOfClosedChannel(Panic):
         super().__init__("close of closed channel")
 
 
-class CloseOfNilChannel(Panic):
-    """Go's ``close(nil)``, for code that closes a ``None`` channel through gochan."""
-
-    def __init__(self) -> None:
-        super().__init__("close of nil channel")
-
-
 class NegativeWaitGroupCounter(Panic):
     """``WaitGroup.add`` or ``done`` took the counter below zero."""
 
