@@ -271,7 +271,7 @@ def test_many_selects_on_a_shared_channel_do_not_accumulate_waiters() -> None:
             go(worker)
         for i in range(5000):
             work.send(i)
-        size = len(shared._recvq)
+        size = len(shared._recvq or ())
         shared.close()
         return size
 
