@@ -258,7 +258,12 @@ def _class_entry(qualname: str, cls: type) -> list[str]:
     protocol = getattr(cls, "_is_protocol", False)
     if not protocol and any("__init__" in vars(k) for k in _gochan_mro(cls)):
         header += _signature(cls)
-    bases = [b.__qualname__ for b in cls.__bases__ if b not in (object, ABC, Generic)]
+    # Private bases are an implementation detail; their public members are listed below.
+    bases = [
+        b.__qualname__
+        for b in cls.__bases__
+        if b not in (object, ABC, Generic) and not b.__qualname__.startswith("_")
+    ]
     out = [f"### `{qualname}`", "", *_code(header)]
     if bases:
         out += ["", "Subclass of " + ", ".join(f"`{b}`" for b in bases) + "."]
