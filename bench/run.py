@@ -5,6 +5,7 @@
     python bench/run.py --quick         # N / 10, 3 repetitions (about a minute)
     python bench/run.py -w spawn -w pingpong_unbuffered -r 5
     python bench/run.py --million       # RSS of 1,000,000 parked goroutines (not in --quick)
+    python bench/run.py --quick --at HEAD   # gochan as committed, whatever the work tree holds
     python bench/run.py --table bench/results/run-*.jsonl   # re-render saved runs
 
 Every (runtime, workload) runs in a fresh subprocess (``bench_<runtime>.py
@@ -24,12 +25,17 @@ by git) unless ``--no-save``.
 from __future__ import annotations
 
 import argparse
+import atexit
+import io
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -150,8 +156,31 @@ def schedule(
     return cells
 
 
+def export_commit(rev: str) -> str:
+    """Extract ``gochan/`` as of commit ``rev`` into a temporary directory.
+
+    Points ``GOCHAN_PATH`` there, so every cell of the run imports that exact
+    code, whatever happens to the work tree meanwhile.  Returns the short hash.
+    """
+    git = ["git", "-C", str(C.REPO_ROOT)]
+    short = subprocess.run(
+        [*git, "rev-parse", "--short", rev], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    archive = subprocess.run(
+        [*git, "archive", "--format=tar", short, "gochan"], capture_output=True, check=True
+    ).stdout
+    dest = tempfile.mkdtemp(prefix=f"gochan-{short}-")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    os.environ["GOCHAN_PATH"] = dest
+    os.environ["GOCHAN_LABEL"] = short
+    return short
+
+
 def gochan_commit() -> str:
     """The commit of the gochan under test, with "+dirty" for local changes."""
+    if os.environ.get("GOCHAN_LABEL"):
+        return os.environ["GOCHAN_LABEL"]
     root = os.environ.get("GOCHAN_PATH") or str(C.REPO_ROOT)
     try:
         head = subprocess.run(
@@ -434,6 +463,11 @@ def main() -> int:
     ap.add_argument(
         "--million", action="store_true", help="measure 1,000,000 parked goroutines instead"
     )
+    ap.add_argument(
+        "--at",
+        metavar="REV",
+        help="measure gochan as of this commit (exported from git), not the work tree",
+    )
     ap.add_argument("--table", nargs="+", metavar="JSONL", help="render saved records, run nothing")
     ap.add_argument("--no-save", action="store_true", help="do not write bench/results/*.jsonl")
     args = ap.parse_args()
@@ -448,6 +482,9 @@ def main() -> int:
         million = any(r.get("mode") == "million" for r in records if r.get("meta"))
         print(render_million(Results(records)) if million else render(Results(records)))
         return 0
+    if args.at:
+        print(f"# gochan as of {export_commit(args.at)}", file=sys.stderr)
+        atexit.register(shutil.rmtree, os.environ["GOCHAN_PATH"], True)
     if args.million:
         records = measure_million(args)
         table = render_million(Results(records))
