@@ -410,7 +410,12 @@ def render_targets(res: Results) -> list[str]:
 
 
 def render_million(res: Results) -> str:
+    meta = res.meta[0] if res.meta else {}
     out = [
+        f"gochan {meta.get('gochan', '?')}, started {meta.get('started', '?')}, "
+        f"Python {meta.get('python', '?')}, {meta.get('mem_total_gb', '?')} GB of RAM; "
+        "RSS of the whole process once every goroutine is parked.",
+        "",
         "| 1,000,000 parked goroutines | RSS parked (MB) | bytes / goroutine | peak RSS (MB) | spawn + park (s) |",
         "|---|---:|---:|---:|---:|",
     ]
