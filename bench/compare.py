@@ -88,6 +88,8 @@ def main() -> int:
                 order = list(versions) if rep % 2 == 0 else list(versions)[::-1]
                 for k in order:
                     res = versions[k][w](n)
+                    if res.get("ok") is False:
+                        sys.exit(f"{k} gave a wrong result on {w}")
                     got[k].append(res.get("per_op_ns") or res["seconds"] * 1e9 / n)
             r = statistics.median(raw)
             b, t = statistics.median(got["base"]), statistics.median(got["this"])
