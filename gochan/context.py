@@ -90,13 +90,10 @@ class Context(ABC):
         """The value stored for ``key`` by this context or its nearest ancestor, or None."""
 
 
-class _EmptyCtx(Context):
-    """background() and todo(): never cancelled, no deadline, no values."""
+class _NeverCanceledCtx(Context):
+    """A context that no cancel and no deadline can ever reach."""
 
-    __slots__ = ("_name",)
-
-    def __init__(self, name: str) -> None:
-        self._name = name
+    __slots__ = ()
 
     def deadline(self) -> float | None:
         return None
@@ -106,6 +103,15 @@ class _EmptyCtx(Context):
 
     def err(self) -> Exception | None:
         return None
+
+
+class _EmptyCtx(_NeverCanceledCtx):
+    """background() and todo(): never cancelled, no deadline, no values."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
 
     def value(self, key: object) -> Any:
         return None
@@ -277,22 +283,13 @@ class _ValueCtx(Context):
         return f"{self._parent!r}.WithValue({_stringify(self._key)}, {_stringify(self._val)})"
 
 
-class _WithoutCancelCtx(Context):
+class _WithoutCancelCtx(_NeverCanceledCtx):
     """The parent's values without its cancellation: made by without_cancel."""
 
     __slots__ = ("_parent",)
 
     def __init__(self, parent: Context) -> None:
         self._parent = parent
-
-    def deadline(self) -> float | None:
-        return None
-
-    def done(self) -> RecvChan[None] | None:
-        return None
-
-    def err(self) -> Exception | None:
-        return None
 
     def value(self, key: object) -> Any:
         return _value(self._parent, key)

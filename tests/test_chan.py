@@ -86,24 +86,7 @@ def test_parked_senders_served_first_come_first_served() -> None:
 
 
 def test_parked_receivers_served_first_come_first_served() -> None:
-    def main() -> list[int]:
-        ch = Chan[int]()
-        got = Chan[tuple[int, int]](5)
-
-        def receiver(i: int) -> None:
-            got.send((i, ch.recv()))
-
-        for i in range(5):
-            go(receiver, i)
-            wait_blocked(i + 1, "chan receive")
-        for v in range(5):
-            ch.send(v * 100)
-        return [receiver for receiver, _ in sorted(got.recv() for _ in range(5))]
-
-    assert run(main) == [0, 1, 2, 3, 4]
-
-
-def test_recv_order_matches_values_fifo() -> None:
+    # Receiver i parked i-th, so it gets the i-th value sent.
     def main() -> list[tuple[int, int]]:
         ch = Chan[int]()
         got = Chan[tuple[int, int]](5)
