@@ -246,7 +246,7 @@ class _AfterFuncCtx(_CancelCtx):
     def _mark(self, reason: _Reason, cause: BaseException | None) -> Iterable[_CancelCtx]:
         fn, self._fn = self._fn, None
         if fn is not None:
-            get_runtime().spawn(fn, (), {}, self._site)
+            get_runtime().spawn(fn, (), None, self._site)
         return super()._mark(reason, cause)
 
     def stop(self) -> bool:
@@ -347,7 +347,7 @@ def _propagate(parent: Context, child: _CancelCtx, site: FrameType) -> None:
     if done is None:
         return  # the parent can never be cancelled
     # A Context implemented outside gochan: a goroutine waits for either end.
-    get_runtime().spawn(_watch, (parent, done, child), {}, site)
+    get_runtime().spawn(_watch, (parent, done, child), None, site)
 
 
 def _watch(parent: Context, parent_done: RecvChan[None], child: _CancelCtx) -> None:

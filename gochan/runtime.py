@@ -41,7 +41,7 @@ def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
     """
     if not callable(fn):
         raise TypeError(f"go() needs a callable, not {type(fn).__name__}")
-    get_runtime().spawn(fn, args, kwargs, sys._getframe(1))
+    get_runtime().spawn(fn, args, kwargs or None, sys._getframe(1))
 
 
 def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:

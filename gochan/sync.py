@@ -166,7 +166,7 @@ class WaitGroup:
         owns its goroutines' exceptions.
         """
         self.add(1)
-        get_runtime().spawn(_CallThenDone(fn, self, on_exit), args, kwargs, site)
+        get_runtime().spawn(_CallThenDone(fn, self, on_exit), args, kwargs or None, site)
 
     def __repr__(self) -> str:
         return f"<WaitGroup count={self._count} waiters={len(self._waiters)}>"

@@ -180,7 +180,7 @@ def _fire_periodic(ref: weakref.ref[_TimerChan], arm: _Arm, period: float) -> Ca
 def _fire_func(arm: _Arm, fn: Callable[[], object], site: FrameType) -> Callable[[], None]:
     def fire() -> None:
         arm.entry = None
-        arm.rt.spawn(fn, (), {}, site)
+        arm.rt.spawn(fn, (), None, site)
 
     return fire
 

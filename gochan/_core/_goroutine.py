@@ -93,7 +93,7 @@ class Goroutine:
         gid: int,
         fn: Callable[..., object] | None,
         args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        kwargs: dict[str, Any] | None,
         glet: greenlet | None,
         go_code: CodeType | None,
         go_line: int,
@@ -102,7 +102,7 @@ class Goroutine:
         self.id = gid
         self.fn = fn  # the goroutine's body; None for main, and once finished
         self.args = args
-        self.kwargs = kwargs
+        self.kwargs = kwargs  # None when there are none
         # The greenlet carrying it: the thread's for main, a carrier from its
         # first run until it ends for the others; None before and after.
         self.glet = glet

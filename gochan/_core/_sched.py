@@ -97,7 +97,7 @@ class Runtime:
                     "gochan: run() called while a gochan program is already running "
                     "on this thread"
                 )
-        main = Goroutine(1, None, (), {}, glet, None, 0, 0)
+        main = Goroutine(1, None, (), None, glet, None, 0, 0)
         self.main_is_implicit = False
         self.next_id = 2
         self.main = self.current = main
@@ -124,7 +124,7 @@ class Runtime:
         self,
         fn: Callable[..., object],
         args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        kwargs: dict[str, Any] | None,
         site: FrameType,
     ) -> Goroutine:
         """Create a goroutine running ``fn(*args, **kwargs)`` and make it runnable.
@@ -160,9 +160,8 @@ class Runtime:
         # A goroutine dropped by end_main() may be finished off later by the
         # garbage collector, when this runtime no longer knows it.
         self.goroutines.pop(g.id, None)
-        g.fn = g.owner = g.glet = None
+        g.fn = g.owner = g.glet = g.kwargs = None
         g.args = ()
-        g.kwargs = {}
 
     def wake_with(self, g: Goroutine, exc: BaseException, first: bool = False) -> None:
         """Undo ``g``'s wait and make it runnable; its park() raises ``exc``.
@@ -269,7 +268,7 @@ class Runtime:
                 g.glet.parent = hub
         for carrier in self.free_carriers:
             carrier.parent = hub
-        return _LoopRecord(0, None, (), {}, hub, None, 0, 0)
+        return _LoopRecord(0, None, (), None, hub, None, 0, 0)
 
     # -- carriers: the greenlets goroutines run on ----------------------------
 
@@ -287,8 +286,8 @@ class Runtime:
         finished g's.  Never returns: a carrier ends when it is collected.
         """
         carrier = getcurrent()
+        g = self.current
         while True:
-            g = self.current
             assert g is not None
             fn = g.fn
             assert fn is not None
@@ -298,7 +297,7 @@ class Runtime:
                 # A call with * or ** runs in a C-level frame of its own, which
                 # then stays on every parked goroutine's saved stack (some 400
                 # bytes each); plain calls for the usual arities avoid it.
-                if g.kwargs:
+                if g.kwargs is not None:
                     fn(*args, **g.kwargs)
                 elif not args:
                     fn()
@@ -311,10 +310,20 @@ class Runtime:
             except BaseException as e:
                 exc = e
             self.finished(g, exc)
+            runq = self.runq
+            self.budget -= 1
+            if runq and runq[0].glet is None and self.budget:
+                # The next goroutine has not started: carry it on from here,
+                # as park() would, without a switch.
+                g = runq.popleft()
+                g.glet = carrier
+                self.current = g
+                continue
             self.free_carriers.append(carrier)
             # g is finished: nothing readies it, and park() switches straight to
             # the next goroutine; this carrier resumes here to run another one.
             self.park(WaitReason.RUNNABLE, None)
+            g = self.current
 
     # -- the scheduler loop (runs in the hub greenlet) ------------------------
 
