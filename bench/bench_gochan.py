@@ -12,7 +12,15 @@ C.use_checkout()
 import gochan  # noqa: E402
 
 import goapi_workloads  # noqa: E402
+from bench_greenlet import pingpong_raw_greenlet  # noqa: E402
 
 if __name__ == "__main__":
     version = "gochan " + str(getattr(gochan, "__version__", "(checkout)"))
-    sys.exit(C.main("gochan", goapi_workloads.make_workloads(gochan), version=version))
+    sys.exit(
+        C.main(
+            "gochan",
+            goapi_workloads.make_workloads(gochan),
+            version=version,
+            raw_reference=pingpong_raw_greenlet,
+        )
+    )

@@ -54,6 +54,8 @@ DEFAULT_N: dict[str, int] = {
 }
 WORKLOADS = list(DEFAULT_N)
 
+RAW_REFERENCE_N = 20_000  # round trips of the in-process raw greenlet reference
+
 BUFFER_CAP = 128
 FANIN_PRODUCERS = 4
 POOL_WORKERS = 8
@@ -146,8 +148,15 @@ def main(
     runtime_defaults: dict[str, int] | None = None,
     notes: dict[str, str] | None = None,
     version: str | None = None,
+    raw_reference: Workload | None = None,
 ) -> int:
-    """Parse argv, run the selected workloads, print one JSON line each."""
+    """Parse argv, run the selected workloads, print one JSON line each.
+
+    With ``raw_reference`` (the raw greenlet round trip), each record also
+    carries ``raw_rt_ns``, that round trip measured in the same process just
+    before the workload, so a ratio to it does not depend on what the rest
+    of the machine did between two processes.
+    """
     ap = argparse.ArgumentParser(description=f"{runtime} benchmarks (one JSON line per workload)")
     ap.add_argument(
         "-w",
@@ -180,6 +189,10 @@ def main(
         ):
             rec["n_reduced"] = True  # this runtime uses a smaller N than standard
         try:
+            if raw_reference is not None:
+                raw_reference(RAW_REFERENCE_N // 20)  # warm up
+                raw = raw_reference(RAW_REFERENCE_N)
+                rec["raw_rt_ns"] = round(raw["seconds"] * 1e9 / RAW_REFERENCE_N, 1)
             res = workloads[name](n)
         except Exception as e:  # report and go on with the next one
             rec["error"] = f"{type(e).__name__}: {e}"
