@@ -224,7 +224,13 @@ class Chan(SendChan[T], RecvChan[T]):
         """Go's ``for v := range ch``: ends when the channel is closed and drained."""
         rt = self._rt
         recv = self.recv
+        buf = self._buf
         while True:
+            if buf and not self._sendq and self._thread_id == get_ident():
+                # What recv() would do with a buffered value and no parked
+                # sender, without the call: a worker's loop runs on this path.
+                yield buf.popleft()
+                continue
             g = rt.current or rt.implicit_main()
             g.ok = True  # recv() clears it when the channel is closed and drained
             v = recv()
