@@ -10,11 +10,12 @@ Design (see docs/design.md):
 3. :meth:`Runtime.park` is also the only place that switches greenlets.  A
    goroutine that parks switches straight to the next runnable goroutine.
    The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
-   Go) parks like a goroutine; it runs only when nothing is runnable, when a
-   goroutine ends, and once every ``_HUB_EVERY`` switches, to fire due
-   timers and take the inbox.
+   Go) parks like a goroutine; it runs only when nothing is runnable, and
+   once every ``_HUB_EVERY`` switches, to fire due timers and take the inbox.
 4. The hub sleeps until the next timer or an inbox post; when nothing can
    ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
+5. Goroutines run on carrier greenlets, reused from one goroutine to the
+   next (see :meth:`Runtime._carry`).
 """
 
 from __future__ import annotations
