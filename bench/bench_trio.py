@@ -24,20 +24,9 @@ from common import Result, Workload
 now = C.now
 
 
-class WaitGroup:
-    __slots__ = ("ev", "n")
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.ev = trio.Event()
-
-    def add(self, k: int = 1) -> None:
-        self.n += k
-
-    def done(self) -> None:
-        self.n -= 1
-        if self.n == 0:
-            self.ev.set()
+class WaitGroup(C.EventCounter):
+    __slots__ = ()
+    Event = trio.Event
 
     async def wait(self) -> None:
         if self.n:

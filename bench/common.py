@@ -79,6 +79,29 @@ def use_checkout() -> None:
         sys.path.insert(0, root)
 
 
+class EventCounter:
+    """The WaitGroup of runtimes that have none: a counter and an event set at zero.
+
+    ``Event`` is the runtime's event class; subclasses add ``wait`` in the
+    runtime's own style (a plain call, or a coroutine).
+    """
+
+    __slots__ = ("ev", "n")
+    Event: Any = None  # set by the subclass
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.ev = self.Event()
+
+    def add(self, k: int = 1) -> None:
+        self.n += k
+
+    def done(self) -> None:
+        self.n -= 1
+        if self.n == 0:
+            self.ev.set()
+
+
 def n_for(workload: str, runtime_defaults: dict[str, int] | None = None) -> int:
     env = os.environ.get("BENCH_N_" + workload.upper())
     if env:

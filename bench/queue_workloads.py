@@ -18,7 +18,7 @@ These runtimes have put/get queues but no channel close() and no select, so:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import common as C
 from common import Result, Workload
@@ -192,23 +192,10 @@ NOTES = {
 }
 
 
-class EventWaitGroup:
+class EventWaitGroup(C.EventCounter):
     """WaitGroup equivalent for single-threaded green runtimes: counter + Event."""
 
-    __slots__ = ("ev", "n")
-    Event: ClassVar[Any] = None  # set by subclass
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.ev = self.Event()
-
-    def add(self, k: int = 1) -> None:
-        self.n += k
-
-    def done(self) -> None:
-        self.n -= 1
-        if self.n == 0:
-            self.ev.set()
+    __slots__ = ()
 
     def wait(self) -> None:
         if self.n:
