@@ -65,7 +65,6 @@ class Goroutine:
 
     __slots__ = (
         "args",
-        "created_by",
         "creator_id",
         "fn",
         "glet",
@@ -109,7 +108,6 @@ class Goroutine:
         self.go_code = go_code  # where go() was called; None for the main goroutine
         self.go_line = go_line
         self.creator_id = creator_id
-        self.created_by = go_code.co_qualname if go_code is not None else ""
         self.sel = None
         self.value = None
         self.ok = True
@@ -125,6 +123,11 @@ class Goroutine:
             return "main" if self.go_code is None else "?"
         target = getattr(fn, "func", fn)  # functools.partial
         return str(getattr(target, "__qualname__", None) or repr(target))
+
+    @property
+    def created_by(self) -> str:
+        """The function that called ``go()`` for this goroutine, as Go names it in a dump."""
+        return "" if self.go_code is None else self.go_code.co_qualname
 
     def go_site(self) -> str:
         """``file:line`` of the ``go()`` call that started this goroutine."""
