@@ -33,6 +33,17 @@ class NegativeWaitGroupCounter(Panic):
         super().__init__("sync: negative WaitGroup counter")
 
 
+class WaitGroupReused(Panic):
+    """``WaitGroup.add`` started a new round before a released ``wait`` returned.
+
+    Raised in the waiter: released at zero, it runs again to find the counter
+    non-zero.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("sync: WaitGroup is reused before previous Wait has returned")
+
+
 class UnlockOfUnlockedMutex(Panic):
     """``Mutex.unlock`` (or ``RWMutex.unlock``) of a mutex that is not locked."""
 

@@ -20,7 +20,7 @@ from types import FrameType, TracebackType
 from typing import Any, ParamSpec, Protocol
 
 from ._core import Goroutine, WaitReason, get_runtime
-from ._errors import NegativeWaitGroupCounter, UnlockOfUnlockedMutex
+from ._errors import NegativeWaitGroupCounter, UnlockOfUnlockedMutex, WaitGroupReused
 
 __all__ = ["Cond", "Locker", "Mutex", "Once", "RWMutex", "WaitGroup"]
 
@@ -132,7 +132,13 @@ class WaitGroup:
     def wait(self) -> None:
         """Block until the counter is zero (wait reason ``sync.WaitGroup.Wait``).
 
-        Returns at once if it is zero already.
+        Returns at once if it is zero already.  As in Go, the next round's
+        ``add`` must come after every ``wait`` released at zero has returned.
+
+        Raises:
+            Panic: ``sync: WaitGroup is reused before previous Wait has returned``
+                when this waiter, released at zero, runs again to find the
+                counter raised (a new round started before it returned).
         """
         if self._count == 0:
             return
@@ -140,6 +146,12 @@ class WaitGroup:
         g = rt.current or rt.implicit_main()
         self._waiters.append(g)
         rt.park(WaitReason.WAITGROUP_WAIT, self._waiters)
+        # Released at zero.  A non-zero counter now is a new round started
+        # before this wait returned: Go's wg.state != 0 check.  It covers new
+        # waiters too, as wait() parks only while the counter is non-zero and
+        # add() empties the queue whenever it reaches zero.
+        if self._count:
+            raise WaitGroupReused
 
     def go(self, fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
         """Run ``fn(*args, **kwargs)`` in a new goroutine counted by this group.

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from gochan import Chan, Deadlock, GoroutinePanic, go, gosched, run, stacks, sync
+from gochan import Chan, Deadlock, GoroutinePanic, Panic, go, gosched, run, stacks, sync
 from gochan.testing import panics, wait_blocked
 
 
@@ -93,6 +93,100 @@ def test_waitgroup_releases_every_waiter_and_is_reusable() -> None:
         return len(released)
 
     assert run(main) == 0
+
+
+def test_waitgroup_reused_before_wait_returned_panics_in_the_waiter() -> None:
+    # T1: A parks in wg.wait(); T2 (main): done() releases A at zero, then
+    # add(1) starts a new round before A runs again; T1: A's wait() panics.
+    def main() -> str:
+        wg = sync.WaitGroup()
+        got = Chan[str](1)
+
+        def waiter() -> None:
+            with panics("sync: WaitGroup is reused before previous Wait has returned"):
+                wg.wait()
+            got.send("panicked")
+
+        wg.add(1)
+        go(waiter)
+        wait_blocked(1, "sync.WaitGroup.Wait")
+        wg.done()
+        wg.add(1)  # no switch point since done(): A has not run
+        result = got.recv()
+        wg.done()
+        wg.wait()  # the group itself is still usable
+        return result
+
+    assert run(main) == "panicked"
+
+
+def test_waitgroup_reused_by_a_released_waiter_panics_in_the_others() -> None:
+    # W0, W1, W2 are released at zero in arrival order; W0 runs first and
+    # starts a new round at once, before W1 and W2 have returned from wait().
+    def main() -> list[str]:
+        wg = sync.WaitGroup()
+        got = Chan[str](3)
+
+        def first() -> None:
+            wg.wait()
+            wg.add(1)
+            got.send("W0 returned")
+
+        def other(name: str) -> None:
+            try:
+                wg.wait()
+            except Panic as exc:
+                got.send(f"{name}: {exc}")
+            else:
+                got.send(f"{name} returned")
+
+        wg.add(1)
+        go(first)
+        wait_blocked(1, "sync.WaitGroup.Wait")
+        go(other, "W1")
+        go(other, "W2")
+        wait_blocked(3, "sync.WaitGroup.Wait")
+        wg.done()
+        trace = [got.recv() for _ in range(3)]
+        wg.done()
+        return trace
+
+    reused = "sync: WaitGroup is reused before previous Wait has returned"
+    assert run(main) == ["W0 returned", f"W1: {reused}", f"W2: {reused}"]
+
+
+def test_waitgroup_new_round_after_every_wait_returned_does_not_panic() -> None:
+    # Several waiters released at zero all return, as nobody adds before they
+    # run; the next round's add() comes after every wait() has returned, and
+    # the same goroutines wait again.
+    def main() -> list[int]:
+        wg = sync.WaitGroup()
+        start = Chan[int]()
+        returned = Chan[int](3)
+        rounds = 3
+
+        def waiter() -> None:
+            for r in start:
+                wg.wait()
+                returned.send(r)
+
+        wg.add(1)
+        for _ in range(3):
+            go(waiter)
+        trace: list[int] = []
+        for r in range(rounds):
+            if r:
+                wg.add(1)  # every wait() of the last round has returned
+            for _ in range(3):
+                start.send(r)
+            wait_blocked(3, "sync.WaitGroup.Wait")
+            wg.done()
+            trace.extend(returned.recv() for _ in range(3))
+        start.close()
+        wg.wait()  # at zero: returns at once
+        return trace
+
+    assert run(main) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
 def test_waitgroup_go_counts_the_goroutine_and_passes_arguments() -> None:
