@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from threading import get_ident
 from typing import Any, Generic, TypeVar
 
-from ._core import Runtime, WaitDeque, WaitReason, dequeue, get_runtime, settle
+from ._core import Goroutine, Runtime, WaitReason, dequeue, get_runtime, push, unlink, waiters
 from ._errors import CloseOfClosedChannel, SendOnClosedChannel
 
 T = TypeVar("T")
@@ -113,10 +113,11 @@ class Chan(SendChan[T], RecvChan[T]):
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
         self._buf: deque[T] = deque() if cap else _NO_BUFFER
-        # Parked receivers and senders (each holding its value); made by the
-        # first goroutine that parks, as most channels never need both.
-        self._recvq: WaitDeque | None = None
-        self._sendq: WaitDeque | None = None
+        # The heads of the queues of parked receivers and senders (a sender
+        # holds its value): circular lists linked through the waiters (see
+        # _core._waitq), None when empty.
+        self._recvq: Any = None
+        self._sendq: Any = None
         self._closed = False  # set once, by close()
 
     @property
@@ -141,16 +142,17 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         if self._thread_id != get_ident():
             raise foreign_thread(self)
-        rt = self._rt
-        recvq = self._recvq
-        if recvq:
-            w = recvq.popleft()
-            if w.sel is not None:
-                w = settle(w, recvq)
+        w = self._recvq
+        if w is not None:
+            if w.next is w and w.sel is None:
+                # The one parked receiver, a plain one: the usual hand-off.
+                self._recvq = w.next = w.prev = None
+            else:
+                w = self._take(False)
             if w is not None:
                 w.value = value
                 w.ok = True
-                rt.ready(w.owner)
+                self._rt.ready(w.owner)
                 return
         if self._closed:
             raise SendOnClosedChannel
@@ -158,13 +160,15 @@ class Chan(SendChan[T], RecvChan[T]):
         if len(buf) < self._cap:
             buf.append(value)
             return
+        rt = self._rt
         g = rt.current or rt.implicit_main()
         g.value = value
-        sendq = self._sendq
-        if sendq is None:
-            sendq = self._sendq = WaitDeque()
-        sendq.append(g)
-        rt.park(_CHAN_SEND, sendq)
+        head = self._sendq
+        if head is None:
+            g.prev = g.next = self._sendq = g
+        else:
+            push(head, g)
+        rt.park(_CHAN_SEND, self)
         g.value = None
         if not g.ok:
             raise SendOnClosedChannel
@@ -178,36 +182,39 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         if self._thread_id != get_ident():
             raise foreign_thread(self)
-        rt = self._rt
         buf = self._buf
-        sendq = self._sendq
         if buf:
             v = buf.popleft()
-            if sendq and (w := dequeue(sendq)) is not None:
+            if self._sendq is not None and (w := self._take(True)) is not None:
                 # A sender waits for room: its value joins the buffer's tail.
                 buf.append(w.value)
                 w.ok = True
-                rt.ready(w.owner)
+                self._rt.ready(w.owner)
             return v
-        if sendq:
-            w = sendq.popleft()
-            if w.sel is not None:
-                w = settle(w, sendq)
+        w = self._sendq
+        if w is not None:
+            if w.next is w and w.sel is None:
+                # The one parked sender, a plain one: the usual hand-off.
+                self._sendq = w.next = w.prev = None
+            else:
+                w = self._take(True)
             if w is not None:
                 w.ok = True
-                rt.ready(w.owner)
+                self._rt.ready(w.owner)
                 return w.value  # type: ignore[no-any-return]
+        rt = self._rt
         if self._closed:
             g = rt.current
             if g is not None:
                 g.ok = False  # tells recv_ok() and iteration: closed and drained
             return None  # type: ignore[return-value]
         g = rt.current or rt.implicit_main()
-        recvq = self._recvq
-        if recvq is None:
-            recvq = self._recvq = WaitDeque()
-        recvq.append(g)
-        rt.park(_CHAN_RECEIVE, recvq)
+        head = self._recvq
+        if head is None:
+            g.prev = g.next = self._recvq = g
+        else:
+            push(head, g)
+        rt.park(_CHAN_RECEIVE, self)
         v = g.value
         g.value = None
         return v  # g.ok, written by the waker, tells whether close() woke us  # type: ignore[no-any-return]
@@ -249,33 +256,48 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         if self._thread_id != get_ident():
             raise foreign_thread(self)
-        rt = self._rt
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True
-        ready = rt.ready
-        for q in (self._recvq, self._sendq):
-            while (w := dequeue(q)) is not None:
+        ready = self._rt.ready
+        for senders in (False, True):
+            while (w := self._take(senders)) is not None:
                 w.value = None
                 w.ok = False
                 ready(w.owner)
 
-    # -- for select -----------------------------------------------------------
+    # -- the wait queues ------------------------------------------------------
 
-    def _waiters(self, sending: bool) -> WaitDeque:
-        """The queue a goroutine parks in to send (or receive), made if need be."""
+    def _take(self, senders: bool) -> Any:
+        """Dequeue the first live parked sender (or receiver) and claim its
+        select; None when there is none.  Stale waiters before it are dropped."""
+        if senders:
+            w, self._sendq = dequeue(self._sendq)
+        else:
+            w, self._recvq = dequeue(self._recvq)
+        return w
+
+    def _unlink_waiter(self, w: Any, sending: bool) -> None:
+        """Take ``w`` out of the senders' (or receivers') queue, where it is."""
         if sending:
-            if self._sendq is None:
-                self._sendq = WaitDeque()
-            return self._sendq
-        if self._recvq is None:
-            self._recvq = WaitDeque()
-        return self._recvq
+            self._sendq = unlink(self._sendq, w)
+        else:
+            self._recvq = unlink(self._recvq, w)
+
+    def _cancel_wait(self, g: Goroutine, /) -> None:
+        """The scheduler's undo of a plain send or receive parked here."""
+        if g.next is None:
+            raise ValueError("completed already")
+        self._unlink_waiter(g, g.wait_reason is _CHAN_SEND)
 
     def _check_invariants(self) -> None:
         """Assert the invariants listed at the top of the class."""
-        live_recv = [w for w in self._recvq or () if w.sel is None or w.sel.winner is None]
-        live_send = [w for w in self._sendq or () if w.sel is None or w.sel.winner is None]
+        for head in (self._recvq, self._sendq):
+            queued = list(waiters(head))
+            assert all(w.next.prev is w and w.prev.next is w for w in queued), "broken links"
+            assert len({id(w) for w in queued}) == len(queued), "a waiter queued twice"
+        live_recv = [w for w in waiters(self._recvq) if w.sel is None or w.sel.winner is None]
+        live_send = [w for w in waiters(self._sendq) if w.sel is None or w.sel.winner is None]
         if live_recv and live_send:
             selects = {id(w.sel) for w in live_recv + live_send}
             assert self._cap == 0 and len(selects) == 1 and None not in {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import RecvChan, SendChan, foreign_thread
-from ._core import SelectState, SelectWaiter, WaitReason, get_runtime, has_waiter
+from ._core import SelectState, SelectWaiter, WaitReason, get_runtime, has_waiter, push
 from ._errors import SendOnClosedChannel
 
 T = TypeVar("T")
@@ -106,7 +106,7 @@ def select(*cases: Case) -> Case:
                 raise foreign_thread(ch)
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
             if not (
-                ch._buf or ch._closed or ((q := ch._sendq) and (q[0].sel is None or has_waiter(q)))
+                ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q)))
             ):
                 continue
         elif kind is SendCase:
@@ -120,7 +120,7 @@ def select(*cases: Case) -> Case:
             if not (
                 len(ch._buf) < ch._cap
                 or ch._closed
-                or ((q := ch._recvq) and (q[0].sel is None or has_waiter(q)))
+                or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
             ):
                 continue
         elif case is default:
@@ -154,10 +154,11 @@ def select(*cases: Case) -> Case:
         if ch is None:
             continue
         if type(case) is RecvCase:
-            w = SelectWaiter(sel, case, ch._waiters(False))
+            w = SelectWaiter(sel, case, ch, False, None)
+            ch._recvq = push(ch._recvq, w)
         else:
-            w = SelectWaiter(sel, case, ch._waiters(True), case.value)  # type: ignore[attr-defined]
-        w.queue.append(w)
+            w = SelectWaiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
+            ch._sendq = push(ch._sendq, w)
         waiters.append(w)
     rt.park(_SELECT, sel)
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import sys
 from abc import ABC, abstractmethod
-from collections import deque
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, ParamSpec, Protocol
 
-from ._core import Goroutine, WaitReason, get_runtime
+from ._core import Goroutine, WaitDeque, WaitReason, get_runtime
 from ._errors import NegativeWaitGroupCounter, UnlockOfUnlockedMutex, WaitGroupReused
 
 __all__ = ["Cond", "Locker", "Mutex", "Once", "RWMutex", "WaitGroup"]
@@ -39,7 +38,7 @@ class Locker(Protocol):
     def unlock(self) -> None: ...
 
 
-def _wait_for_grant(q: deque[Goroutine], reason: WaitReason, release: Callable[[], None]) -> None:
+def _wait_for_grant(q: WaitDeque, reason: WaitReason, release: Callable[[], None]) -> None:
     """Park in ``q`` until a releaser hands over the lock (``value = _GRANTED``).
 
     If the wait is interrupted (a crash reaching this goroutine, the end of
@@ -99,7 +98,7 @@ class WaitGroup:
 
     def __init__(self) -> None:
         self._count = 0
-        self._waiters: deque[Goroutine] = deque()  # parked in wait(); woken at zero
+        self._waiters: WaitDeque = WaitDeque()  # parked in wait(); woken at zero
 
     def add(self, n: int = 1) -> None:
         """Add ``n`` (which may be negative) to the counter; never blocks.
@@ -232,7 +231,7 @@ class Mutex(_HeldInWith):
         # Invariant: _waiters is non-empty only while _locked (a hand-off keeps
         # it locked for the next owner).
         self._locked = False
-        self._waiters: deque[Goroutine] = deque()
+        self._waiters: WaitDeque = WaitDeque()
 
     def lock(self) -> None:
         """Lock it, blocking while it is held (wait reason ``sync.Mutex.Lock``)."""
@@ -283,8 +282,8 @@ class RWMutex(_HeldInWith):
         # writer holds or waits for the lock; writers wait only while it is held.
         self._readers = 0  # readers holding the lock
         self._writer = False  # a writer holds the lock
-        self._rwait: deque[Goroutine] = deque()  # readers waiting
-        self._wwait: deque[Goroutine] = deque()  # writers waiting
+        self._rwait: WaitDeque = WaitDeque()  # readers waiting
+        self._wwait: WaitDeque = WaitDeque()  # writers waiting
 
     def lock(self) -> None:
         """Take the write lock (wait reason ``sync.RWMutex.Lock``)."""
@@ -406,7 +405,7 @@ class Cond:
 
     def __init__(self, l: Locker) -> None:  # noqa: E741 (Go's name)
         self.l = l
-        self._waiters: deque[Goroutine] = deque()
+        self._waiters: WaitDeque = WaitDeque()
 
     def wait(self) -> None:
         """Unlock ``l``, block until signalled, lock ``l`` again (wait reason

@@ -55,7 +55,7 @@ _SLEEP = WaitReason.SLEEP
 
 
 class _SleepWait:
-    """Where a sleeping goroutine waits: its timer.  ``remove`` stops the timer."""
+    """Where a sleeping goroutine waits: its timer.  ``_cancel_wait`` stops the timer."""
 
     __slots__ = ("entry", "rt")
 
@@ -63,7 +63,7 @@ class _SleepWait:
         self.rt = rt
         self.entry = entry
 
-    def remove(self, _goroutine: object) -> None:
+    def _cancel_wait(self, _goroutine: object) -> None:
         if not self.rt.timers.cancel(self.entry):
             raise ValueError("the timer fired: the goroutine is runnable already")
 

@@ -21,7 +21,9 @@ from ._waitq import SelectWaiter as SelectWaiter
 from ._waitq import WaitDeque as WaitDeque
 from ._waitq import dequeue as dequeue
 from ._waitq import has_waiter as has_waiter
-from ._waitq import settle as settle
+from ._waitq import push as push
+from ._waitq import unlink as unlink
+from ._waitq import waiters as waiters
 
 __all__ = [
     "Clock",
@@ -40,7 +42,9 @@ __all__ = [
     "get_runtime",
     "has_waiter",
     "on_future_done",
+    "push",
     "set_workers",
-    "settle",
+    "unlink",
     "wait_future",
+    "waiters",
 ]

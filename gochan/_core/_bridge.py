@@ -88,7 +88,7 @@ class Handoff:
         if g is not None:
             rt.ready(g)
 
-    def remove(self, g: object, /) -> None:
+    def _cancel_wait(self, g: object, /) -> None:
         """The scheduler's undo: the waiter is interrupted and stops waiting."""
         if self.waiter is not g:
             raise ValueError("not waiting")

@@ -3,7 +3,8 @@
 A :class:`Goroutine` is also the waiter that a plain (non-select) channel or
 sync operation puts in a wait queue, as Go's ``sudog``: the waker writes
 ``value`` and ``ok`` and readies ``owner``.  Select waiters
-(:class:`~gochan._core._waitq.SelectWaiter`) have the same four fields.
+(:class:`~gochan._core._waitq.SelectWaiter`) have the same fields, and the
+links of a channel's wait queue (``prev``, ``next``).
 """
 
 from __future__ import annotations
@@ -43,13 +44,13 @@ class WaitReason(enum.StrEnum):
 class WaitQueue(Protocol):
     """Where a parked goroutine waits: whatever can take it out again.
 
-    ``remove`` is the undo of a wait: the scheduler calls it when it must
-    wake a goroutine that nobody completed (a crash reaching main, the end of
-    ``run()``, Ctrl-C).  It raises ``ValueError`` when the goroutine is no
-    longer there, as ``deque.remove`` does.
+    ``_cancel_wait`` is the undo of a wait: the scheduler calls it when it
+    must wake a goroutine that nobody completed (a crash reaching main, the
+    end of ``run()``, Ctrl-C).  It raises ``ValueError`` when the goroutine
+    is no longer there, as ``deque.remove`` does.
     """
 
-    def remove(self, value: Any, /) -> None: ...
+    def _cancel_wait(self, g: Any, /) -> None: ...
 
 
 class GoroutineExit(BaseException):
@@ -73,8 +74,10 @@ class Goroutine:
         "id",
         "interrupt",
         "kwargs",
+        "next",
         "ok",
         "owner",
+        "prev",
         "sel",
         "value",
         "wait_reason",
@@ -86,6 +89,8 @@ class Goroutine:
     value: Any  # the value offered by a parked sender, or handed to a parked receiver
     ok: bool  # written by the waker: True = completed, False = woken by close()
     owner: Goroutine | None  # self while alive; the waker readies it
+    prev: Any  # the links of the channel wait queue it is in (see _waitq); None when in none
+    next: Any
 
     def __init__(
         self,
@@ -112,6 +117,7 @@ class Goroutine:
         self.value = None
         self.ok = True
         self.owner = self
+        self.prev = self.next = None
         self.wait_reason: WaitReason = WaitReason.RUNNABLE  # written by park()
         self.waitq: WaitQueue | None = None  # written by park(); stale after a normal wake
         self.interrupt: BaseException | None = None  # raised by park() when it resumes

@@ -182,12 +182,7 @@ class Runtime:
         if g.interrupt is not None:
             return False
         g.interrupt = exc
-        waitq, g.waitq = g.waitq, None
-        if waitq is not None:
-            try:
-                waitq.remove(g)
-            except ValueError:
-                pass  # completed already: g is runnable
+        _undo_wait(g)
         return True
 
     def _interrupt_all_but_main(self) -> list[Goroutine]:
@@ -214,7 +209,7 @@ class Runtime:
         The one park point of gochan, and the only greenlet switch: it goes
         straight to the next runnable goroutine, or to the loop (g0) when
         none is runnable or the loop is due.  ``waitq`` is where the goroutine
-        waits (its ``remove`` undoes the wait), None if nothing holds it.
+        waits (its ``_cancel_wait`` undoes the wait), None if nothing holds it.
         Raises what the scheduler interrupts the goroutine with (a crash
         reaching main, a deadlock, the end of ``run()``).
         """
@@ -248,12 +243,7 @@ class Runtime:
         # its parent, the main goroutine, in the middle of park().  Undo main's
         # wait and start a fresh hub for whoever blocks next.
         self.current = g
-        waitq, g.waitq = g.waitq, None
-        if waitq is not None:
-            try:
-                waitq.remove(g)
-            except ValueError:
-                pass
+        _undo_wait(g)
         while g in self.runq:
             self.runq.remove(g)
         g0 = self.g0
@@ -523,8 +513,18 @@ class _IdleWaiterRemover:
         self.rt = rt
         self.entry = entry
 
-    def remove(self, _goroutine: object) -> None:
+    def _cancel_wait(self, _goroutine: object) -> None:
         self.rt.idle_waiters.remove(self.entry)
+
+
+def _undo_wait(g: Goroutine) -> None:
+    """Take ``g`` out of where it waits, unless it was completed already."""
+    waitq, g.waitq = g.waitq, None
+    if waitq is not None:
+        try:
+            waitq._cancel_wait(g)
+        except ValueError:
+            pass  # completed already: g is runnable
 
 
 def _format_frames(frame: FrameType) -> list[str]:

@@ -1,44 +1,111 @@
-"""Wait queues: FIFO deques of waiters, and the select token.
+"""Wait queues threaded through the waiters, and the select token.
 
-A :class:`WaitDeque` is a FIFO ``collections.deque`` of waiters (Go's ``sudog``): a
-:class:`~gochan._core._goroutine.Goroutine` for a plain operation, or a
-:class:`SelectWaiter` for one case of a blocking ``select``.  Every waiter
-has ``sel``, ``value``, ``ok`` and ``owner``.
+A wait queue is a circular doubly linked list of waiters (Go's ``waitq`` of
+``sudog``\\ s): a :class:`~gochan._core._goroutine.Goroutine` for a plain
+operation, or a :class:`SelectWaiter` for one case of a blocking ``select``.
+The links live in the waiters (``prev``, ``next``), and the queue's owner
+holds only its head (``None`` when empty; the tail is ``head.prev``).  So
+parking allocates nothing, an empty queue costs one slot, and any waiter
+leaves its queue in O(1).  Every waiter has ``sel``, ``value``, ``ok``,
+``owner``, ``prev`` and ``next``.
+
+Invariant: a waiter is in a queue if and only if its ``next`` is not None,
+and it is in at most one.
 
 All the waiters of one blocking select share one :class:`SelectState`.  A
 waker must *claim* it (set ``winner``) before it hands over a value; a waiter
 whose select already has a winner is stale and is skipped and dropped.  So a
 select is completed at most once and a value is never lost or duplicated.
-
-Invariant: a stale waiter is never served; it stays in a queue only until it
-reaches the head (dropped by :func:`dequeue` or :func:`has_waiter`) or the
-select that left it cleans up (:meth:`SelectState.discard_losers`).
+A stale waiter stays queued only until a waker drops it or the select that
+left it takes its losers out (:meth:`SelectState.discard_losers`).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._goroutine import Goroutine
 
-# A select whose stale waiters sit deeper than this in a queue leaves them
-# there (skipped when they reach the head) instead of paying an O(n) removal;
-# the queue is compacted once such waiters are most of it.
-_CHEAP_REMOVE_LEN = 8
+
+class WaitDeque(deque["Goroutine"]):
+    """A FIFO of parked goroutines for the sync primitives, which wait in
+    their own queues (a goroutine is in at most one queue at a time)."""
+
+    __slots__ = ()
+
+    _cancel_wait = deque.remove
 
 
-class WaitDeque(deque[Any]):
-    """A FIFO of waiters that counts the stale select waiters left inside it."""
+def push(head: Any, w: Any) -> Any:
+    """Append ``w`` to the queue whose head is ``head``; returns the head."""
+    if head is None:
+        w.prev = w.next = w
+        return w
+    tail = head.prev
+    w.prev = tail
+    w.next = head
+    tail.next = head.prev = w
+    return head
 
-    __slots__ = ("stale",)
 
-    def __init__(self) -> None:
-        super().__init__()
-        # Stale waiters left deep inside by discard_losers(); an upper bound, as
-        # the ones that reached the head were dropped uncounted.
-        self.stale = 0
+def unlink(head: Any, w: Any) -> Any:
+    """Take ``w``, which is in the queue whose head is ``head``, out of it;
+    returns the queue's new head."""
+    nxt = w.next
+    if nxt is w:
+        head = None
+    else:
+        prev = w.prev
+        prev.next = nxt
+        nxt.prev = prev
+        if head is w:
+            head = nxt
+    w.prev = w.next = None
+    return head
+
+
+def dequeue(head: Any) -> tuple[Any, Any]:
+    """Pop the first live waiter of the queue and claim its select.
+
+    Returns ``(waiter, new_head)``, with None for the waiter when the queue
+    held no live one; the stale waiters before it are dropped.
+    """
+    while head is not None:
+        w = head
+        head = unlink(head, w)
+        sel = w.sel
+        if sel is None:
+            return w, head
+        if sel.winner is None:
+            sel.winner = w
+            return w, head
+    return None, None
+
+
+def has_waiter(head: Any) -> bool:
+    """Whether the queue holds a live waiter (it is left as it is)."""
+    w = head
+    while w is not None:
+        sel = w.sel
+        if sel is None or sel.winner is None:
+            return True
+        w = w.next
+        if w is head:
+            break
+    return False
+
+
+def waiters(head: Any) -> Iterator[Any]:
+    """The waiters of the queue, head first, stale ones included."""
+    w = head
+    while w is not None:
+        yield w
+        w = w.next
+        if w is head:
+            break
 
 
 class SelectState:
@@ -53,7 +120,7 @@ class SelectState:
         self.winner: SelectWaiter | None = None
         self.waiters: list[SelectWaiter] = []
 
-    def remove(self, _goroutine: object) -> None:
+    def _cancel_wait(self, _goroutine: object) -> None:
         """Undo the wait (the scheduler wakes the select's goroutine itself)."""
         if self.winner is None:
             self.winner = CANCELLED
@@ -63,73 +130,28 @@ class SelectState:
         """Take every waiter but the winner out of its queue (Go's select pass 3)."""
         winner = self.winner
         for w in self.waiters:
-            if w is winner:
-                continue
-            q = w.queue
-            if q and q[-1] is w:
-                q.pop()
-            elif len(q) <= _CHEAP_REMOVE_LEN:
-                if w in q:
-                    q.remove(w)
-            else:
-                _note_stale(q)
+            if w is not winner and w.next is not None:
+                w.chan._unlink_waiter(w, w.sending)
         self.waiters = []
 
 
 class SelectWaiter:
     """One case of a blocking select, parked in one channel's queue."""
 
-    __slots__ = ("case", "ok", "owner", "queue", "sel", "value")
+    __slots__ = ("case", "chan", "next", "ok", "owner", "prev", "sel", "sending", "value")
 
-    def __init__(self, sel: SelectState, case: Any, queue: WaitDeque, value: Any = None) -> None:
+    def __init__(self, sel: SelectState, case: Any, chan: Any, sending: bool, value: Any) -> None:
         self.sel: SelectState | None = sel
         self.owner: Goroutine | None = sel.owner
         self.case = case  # the select case object this waiter stands for
-        self.queue = queue
+        # The channel it waits on, in its senders' queue or its receivers':
+        # what discard_losers() needs to take it out.
+        self.chan = chan
+        self.sending = sending
         self.value = value  # a send case's value; the value received, for a recv case
         self.ok = True
+        self.prev: Any = None
+        self.next: Any = None
 
 
 CANCELLED = SelectWaiter.__new__(SelectWaiter)  # the winner of a select the scheduler undid
-
-def _note_stale(q: WaitDeque) -> None:
-    q.stale += 1
-    if q.stale * 2 > len(q):
-        live = [w for w in q if w.sel is None or w.sel.winner is None]
-        q.clear()
-        q.extend(live)
-        q.stale = 0
-
-
-def dequeue(q: deque[Any] | None) -> Any:
-    """Pop and claim the first live waiter of ``q``; None when there is none."""
-    return settle(q.popleft(), q) if q else None
-
-
-def settle(w: Any, q: deque[Any]) -> Any:
-    """``w`` was just popped from ``q``: return it if it can be served (claiming
-    its select), else the next live waiter of ``q``, else None.
-
-    Callers pop the head themselves and call this only when ``w.sel`` is not
-    None, so serving a plain parked goroutine costs no call.
-    """
-    while True:
-        sel = w.sel
-        if sel is None:
-            return w
-        if sel.winner is None:
-            sel.winner = w
-            return w
-        if not q:
-            return None
-        w = q.popleft()
-
-
-def has_waiter(q: deque[Any] | None) -> bool:
-    """Whether ``q`` holds a live waiter; drops the stale ones at its head."""
-    while q:
-        sel = q[0].sel
-        if sel is None or sel.winner is None:
-            return True
-        q.popleft()
-    return False
