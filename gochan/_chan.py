@@ -144,22 +144,25 @@ class Chan(SendChan[T], RecvChan[T]):
             raise foreign_thread(self)
         w = self._recvq
         if w is not None:
+            # A parked receiver, so an empty buffer: hand the value over.
             if w.next is w and w.sel is None:
-                # The one parked receiver, a plain one: the usual hand-off.
-                self._recvq = w.next = w.prev = None
+                # The one parked receiver, a plain one: the usual case.  (Its
+                # prev, left pointing at itself, holds nothing else alive.)
+                self._recvq = w.next = None
             else:
                 w = self._take(False)
             if w is not None:
                 w.value = value
-                w.ok = True
                 self._rt.ready(w.owner)
                 return
         if self._closed:
             raise SendOnClosedChannel
-        buf = self._buf
-        if len(buf) < self._cap:
-            buf.append(value)
-            return
+        if self._cap:
+            buf = self._buf
+            if len(buf) < self._cap:
+                buf.append(value)
+                return
+        # Park as a sender holding the value (close() wakes it with the panic).
         rt = self._rt
         g = rt.current or rt.implicit_main()
         g.value = value
@@ -168,10 +171,24 @@ class Chan(SendChan[T], RecvChan[T]):
             g.prev = g.next = self._sendq = g
         else:
             push(head, g)
-        rt.park(_CHAN_SEND, self)
+        # Runtime.park(_CHAN_SEND, self), inlined: see there.
+        g.wait_reason = _CHAN_SEND
+        g.waitq = self
+        runq = rt.runq
+        rt.budget -= 1
+        nxt: Goroutine = runq.popleft() if runq and rt.budget else rt.g0  # type: ignore[assignment]
+        rt.current = nxt
+        glet = nxt.glet
+        if glet is None:
+            glet = rt.first_run(nxt)
+        try:
+            glet.switch()
+        except BaseException:
+            rt.switch_failed(g)
+            raise
+        if g.interrupt is not None:
+            raise rt.take_interrupt(g)
         g.value = None
-        if not g.ok:
-            raise SendOnClosedChannel
 
     def recv(self) -> T:
         """Receive a value; block until one is there.
@@ -182,26 +199,24 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         if self._thread_id != get_ident():
             raise foreign_thread(self)
-        buf = self._buf
-        if buf:
-            v = buf.popleft()
-            if self._sendq is not None and (w := self._take(True)) is not None:
-                # A sender waits for room: its value joins the buffer's tail.
-                buf.append(w.value)
-                w.ok = True
-                self._rt.ready(w.owner)
-            return v
         w = self._sendq
         if w is not None:
+            # A parked sender, so a full buffer if there is one.
             if w.next is w and w.sel is None:
-                # The one parked sender, a plain one: the usual hand-off.
-                self._sendq = w.next = w.prev = None
+                self._sendq = w.next = None  # the one parked sender, a plain one
             else:
                 w = self._take(True)
             if w is not None:
-                w.ok = True
                 self._rt.ready(w.owner)
-                return w.value  # type: ignore[no-any-return]
+                if not self._cap:
+                    return w.value  # type: ignore[no-any-return]
+                # Take the buffer's head; the sender's value joins its tail.
+                buf = self._buf
+                buf.append(w.value)
+                return buf.popleft()
+        buf = self._buf
+        if buf:
+            return buf.popleft()
         rt = self._rt
         if self._closed:
             g = rt.current
@@ -214,10 +229,28 @@ class Chan(SendChan[T], RecvChan[T]):
             g.prev = g.next = self._recvq = g
         else:
             push(head, g)
-        rt.park(_CHAN_RECEIVE, self)
+        # Runtime.park(_CHAN_RECEIVE, self), inlined: see there.
+        g.wait_reason = _CHAN_RECEIVE
+        g.waitq = self
+        runq = rt.runq
+        rt.budget -= 1
+        nxt: Goroutine = runq.popleft() if runq and rt.budget else rt.g0  # type: ignore[assignment]
+        rt.current = nxt
+        glet = nxt.glet
+        if glet is None:
+            glet = rt.first_run(nxt)
+        try:
+            glet.switch()
+        except BaseException:
+            rt.switch_failed(g)
+            raise
+        if g.interrupt is not None:
+            raise rt.take_interrupt(g)
         v = g.value
         g.value = None
-        return v  # g.ok, written by the waker, tells whether close() woke us  # type: ignore[no-any-return]
+        # g.ok, written by close() only, tells recv_ok() and iteration whether
+        # it was close() that woke us.
+        return v  # type: ignore[no-any-return]
 
     def recv_ok(self) -> tuple[T, bool]:
         """Go's ``v, ok := <-ch``: ``(None, False)`` once closed and drained."""
@@ -260,11 +293,17 @@ class Chan(SendChan[T], RecvChan[T]):
             raise CloseOfClosedChannel
         self._closed = True
         ready = self._rt.ready
-        for senders in (False, True):
-            while (w := self._take(senders)) is not None:
-                w.value = None
-                w.ok = False
-                ready(w.owner)
+        while (w := self._take(False)) is not None:
+            w.value = None
+            w.ok = False  # a receiver gets (None, False)
+            ready(w.owner)
+        while (w := self._take(True)) is not None:
+            w.value = None
+            if w.sel is None:
+                w.interrupt = SendOnClosedChannel()  # raised where the sender parked
+            else:
+                w.ok = False  # select() raises it for the chosen send case
+            ready(w.owner)
 
     # -- the wait queues ------------------------------------------------------
 

@@ -206,12 +206,16 @@ class Runtime:
     def park(self, reason: WaitReason, waitq: WaitQueue | None) -> None:
         """Block the current goroutine until something readies it.
 
-        The one park point of gochan, and the only greenlet switch: it goes
-        straight to the next runnable goroutine, or to the loop (g0) when
-        none is runnable or the loop is due.  ``waitq`` is where the goroutine
-        waits (its ``_cancel_wait`` undoes the wait), None if nothing holds it.
-        Raises what the scheduler interrupts the goroutine with (a crash
-        reaching main, a deadlock, the end of ``run()``).
+        The one park point of gochan: it switches straight to the next
+        runnable goroutine, or to the loop (g0) when none is runnable or the
+        loop is due.  ``waitq`` is where the goroutine waits (its
+        ``_cancel_wait`` undoes the wait), None if nothing holds it.  Raises
+        what the scheduler interrupts the goroutine with (a crash reaching
+        main, a deadlock, the end of ``run()``).
+
+        ``Chan.send`` and ``Chan.recv`` inline the body below on their
+        blocking paths, to save a call per blocking channel operation: a
+        change here must be made there too.
         """
         g = self.current
         if g is None:
@@ -224,19 +228,34 @@ class Runtime:
         nxt: Goroutine = runq.popleft() if runq and self.budget else self.g0  # type: ignore[assignment]
         self.current = nxt
         glet = nxt.glet
-        if glet is None:  # its first run
-            glet = nxt.glet = self.free_carriers.pop() if self.free_carriers else self._carrier()
+        if glet is None:
+            glet = self.first_run(nxt)
         try:
             glet.switch()
         except BaseException:
-            if g is self.main:
-                self._hub_died(g)
-            # else: a free carrier collected at the end of run() (GreenletExit)
+            self.switch_failed(g)
             raise
+        if g.interrupt is not None:
+            raise self.take_interrupt(g)
+
+    def first_run(self, g: Goroutine) -> greenlet:
+        """Give ``g``, about to run for the first time, a carrier greenlet."""
+        glet = g.glet = self.free_carriers.pop() if self.free_carriers else self._carrier()
+        return glet
+
+    def switch_failed(self, g: Goroutine) -> None:
+        """An exception came out of ``g``'s switch away in park()."""
+        if g is self.main:
+            self._hub_died(g)
+        # else: a free carrier collected at the end of run() (GreenletExit)
+
+    @staticmethod
+    def take_interrupt(g: Goroutine) -> BaseException:
+        """The exception ``g`` was woken with, which its park() raises."""
         exc = g.interrupt
-        if exc is not None:
-            g.interrupt = None
-            raise exc
+        assert exc is not None
+        g.interrupt = None
+        return exc
 
     def _hub_died(self, g: Goroutine) -> None:
         # An exception escaped the hub (Ctrl-C while the loop slept) and reached
