@@ -16,7 +16,17 @@ from collections.abc import Iterator
 from threading import get_ident
 from typing import Any, Generic, TypeVar
 
-from ._core import Goroutine, Runtime, WaitReason, dequeue, get_runtime, push, unlink, waiters
+from ._core import (
+    Goroutine,
+    Runtime,
+    WaitReason,
+    dequeue,
+    get_runtime,
+    getcurrent,
+    push,
+    unlink,
+    waiters,
+)
 from ._errors import CloseOfClosedChannel, SendOnClosedChannel
 
 T = TypeVar("T")
@@ -109,7 +119,11 @@ class Chan(SendChan[T], RecvChan[T]):
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
-        self._thread_id = self._rt.thread_id  # checked by every operation
+        # Every operation checks that it runs on the owner's thread: first
+        # with rt.running (the greenlet the owner runs now) against
+        # getcurrent(), which is cheap and enough on the owner's goroutines;
+        # then, only when that fails, with this against get_ident().
+        self._thread_id = self._rt.thread_id
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
         self._buf: deque[T] = deque() if cap else _NO_BUFFER
@@ -140,7 +154,7 @@ class Chan(SendChan[T], RecvChan[T]):
             Panic: ``send on closed channel``, also when the channel is closed
                 while this send is blocked.
         """
-        if self._thread_id != get_ident():
+        if self._rt.running is not getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self)
         w = self._recvq
         if w is not None:
@@ -153,7 +167,7 @@ class Chan(SendChan[T], RecvChan[T]):
                 w = self._take(False)
             if w is not None:
                 w.value = value
-                self._rt.ready(w.owner)
+                self._rt.runq.append(w.owner)  # rt.ready(), which does not specialize
                 return
         if self._closed:
             raise SendOnClosedChannel
@@ -181,6 +195,7 @@ class Chan(SendChan[T], RecvChan[T]):
         glet = nxt.glet
         if glet is None:
             glet = rt.first_run(nxt)
+        rt.running = glet
         try:
             glet.switch()
         except BaseException:
@@ -197,7 +212,7 @@ class Chan(SendChan[T], RecvChan[T]):
         zero value), though the annotation says ``T``, as Go's ``<-ch`` gives
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
-        if self._thread_id != get_ident():
+        if self._rt.running is not getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self)
         w = self._sendq
         if w is not None:
@@ -207,7 +222,7 @@ class Chan(SendChan[T], RecvChan[T]):
             else:
                 w = self._take(True)
             if w is not None:
-                self._rt.ready(w.owner)
+                self._rt.runq.append(w.owner)  # rt.ready(), which does not specialize
                 if not self._cap:
                     return w.value  # type: ignore[no-any-return]
                 # Take the buffer's head; the sender's value joins its tail.
@@ -239,6 +254,7 @@ class Chan(SendChan[T], RecvChan[T]):
         glet = nxt.glet
         if glet is None:
             glet = rt.first_run(nxt)
+        rt.running = glet
         try:
             glet.switch()
         except BaseException:
@@ -266,7 +282,11 @@ class Chan(SendChan[T], RecvChan[T]):
         recv = self.recv
         buf = self._buf
         while True:
-            if buf and not self._sendq and self._thread_id == get_ident():
+            if (
+                buf
+                and not self._sendq
+                and (rt.running is getcurrent() or self._thread_id == get_ident())
+            ):
                 # What recv() would do with a buffered value and no parked
                 # sender, without the call: a worker's loop runs on this path.
                 yield buf.popleft()
@@ -339,9 +359,9 @@ class Chan(SendChan[T], RecvChan[T]):
         live_send = [w for w in waiters(self._sendq) if w.sel is None or w.sel.winner is None]
         if live_recv and live_send:
             selects = {id(w.sel) for w in live_recv + live_send}
-            assert self._cap == 0 and len(selects) == 1 and None not in {
-                w.sel for w in live_recv
-            }, "parked senders and receivers at once"
+            assert (
+                self._cap == 0 and len(selects) == 1 and None not in {w.sel for w in live_recv}
+            ), "parked senders and receivers at once"
         assert not (live_recv and self._buf), "parked receivers with a non-empty buffer"
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"

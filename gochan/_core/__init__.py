@@ -12,6 +12,7 @@ from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
 from ._sched import Runtime as Runtime
+from ._sched import getcurrent as getcurrent
 from ._sched import get_runtime as get_runtime
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
@@ -40,6 +41,7 @@ __all__ = [
     "call_blocking",
     "dequeue",
     "get_runtime",
+    "getcurrent",
     "has_waiter",
     "on_future_done",
     "push",

@@ -31,7 +31,8 @@ from collections.abc import Callable, Container
 from types import CodeType, FrameType
 from typing import Any
 
-from greenlet import getcurrent, greenlet
+from greenlet import getcurrent as getcurrent
+from greenlet import greenlet
 
 from .._errors import Deadlock, GoroutinePanic
 from ._bridge import DEFAULT_WORKERS, WorkerPool
@@ -56,6 +57,10 @@ class Runtime:
         # before the thread has a main goroutine.  Written by park() and, as a
         # goroutine ends, by finished().
         self.current: Goroutine | None = None
+        # The greenlet running now, written at every switch: channel operations
+        # check that they run on this thread by comparing it with getcurrent(),
+        # which costs less than comparing thread ids (see Chan.send).
+        self.running: greenlet = getcurrent()
         self.main: Goroutine | None = None  # set while a program runs on this thread
         self.main_is_implicit = False  # main became main by blocking, not through run()
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
@@ -95,13 +100,13 @@ class Runtime:
                 self.end_main()  # a script that used gochan before calling run()
             else:
                 raise RuntimeError(
-                    "gochan: run() called while a gochan program is already running "
-                    "on this thread"
+                    "gochan: run() called while a gochan program is already running on this thread"
                 )
         main = Goroutine(1, None, (), None, glet, None, 0, 0)
         self.main_is_implicit = False
         self.next_id = 2
         self.main = self.current = main
+        self.running = glet
         self.goroutines[1] = main
         self.g0 = self._new_hub(glet)
         return main
@@ -230,6 +235,7 @@ class Runtime:
         glet = nxt.glet
         if glet is None:
             glet = self.first_run(nxt)
+        self.running = glet
         try:
             glet.switch()
         except BaseException:
@@ -262,12 +268,13 @@ class Runtime:
         # its parent, the main goroutine, in the middle of park().  Undo main's
         # wait and start a fresh hub for whoever blocks next.
         self.current = g
+        assert g.glet is not None  # main's greenlet: the thread's own
+        self.running = g.glet
         _undo_wait(g)
         while g in self.runq:
             self.runq.remove(g)
         g0 = self.g0
         if g0 is not None and g0.glet is not None and g0.glet.dead:
-            assert g.glet is not None  # main's greenlet: the thread's own
             self.g0 = self._new_hub(g.glet)
 
     def _new_hub(self, main_glet: greenlet) -> Goroutine:
@@ -447,6 +454,8 @@ class Runtime:
         if main is None:
             return
         self.current = main
+        assert main.glet is not None
+        self.running = main.glet
         self.closing = True
         self.timers.clear()
         self.runq.clear()
