@@ -182,7 +182,7 @@ class Chan(SendChan[T], RecvChan[T]):
         g.value = value
         head = self._sendq
         if head is None:
-            g.prev = g.next = self._sendq = g
+            g.next = self._sendq = g  # alone: its prev is never read
         else:
             push(head, g)
         # Runtime.park(_CHAN_SEND, self), inlined: see there.
@@ -241,7 +241,7 @@ class Chan(SendChan[T], RecvChan[T]):
         g = rt.current or rt.implicit_main()
         head = self._recvq
         if head is None:
-            g.prev = g.next = self._recvq = g
+            g.next = self._recvq = g  # alone: its prev is never read
         else:
             push(head, g)
         # Runtime.park(_CHAN_RECEIVE, self), inlined: see there.
@@ -353,7 +353,8 @@ class Chan(SendChan[T], RecvChan[T]):
         """Assert the invariants listed at the top of the class."""
         for head in (self._recvq, self._sendq):
             queued = list(waiters(head))
-            assert all(w.next.prev is w and w.prev.next is w for w in queued), "broken links"
+            if len(queued) > 1:
+                assert all(w.next.prev is w and w.prev.next is w for w in queued), "broken links"
             assert len({id(w) for w in queued}) == len(queued), "a waiter queued twice"
         live_recv = [w for w in waiters(self._recvq) if w.sel is None or w.sel.winner is None]
         live_send = [w for w in waiters(self._sendq) if w.sel is None or w.sel.winner is None]

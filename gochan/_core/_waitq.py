@@ -4,13 +4,15 @@ A wait queue is a circular doubly linked list of waiters (Go's ``waitq`` of
 ``sudog``\\ s): a :class:`~gochan._core._goroutine.Goroutine` for a plain
 operation, or a :class:`SelectWaiter` for one case of a blocking ``select``.
 The links live in the waiters (``prev``, ``next``), and the queue's owner
-holds only its head (``None`` when empty; the tail is ``head.prev``).  So
-parking allocates nothing, an empty queue costs one slot, and any waiter
-leaves its queue in O(1).  Every waiter has ``sel``, ``value``, ``ok``,
+holds only its head (``None`` when empty; the tail is ``head.prev``, once it
+holds two or more).  So parking allocates nothing, an empty queue costs one
+slot, and any waiter leaves its queue in O(1).  Every waiter has ``sel``, ``value``, ``ok``,
 ``owner``, ``prev`` and ``next``.
 
-Invariant: a waiter is in a queue if and only if its ``next`` is not None,
-and it is in at most one.
+Invariants: a waiter is in a queue if and only if its ``next`` is not None,
+and it is in at most one.  The ``prev`` of a waiter alone in its queue is
+never read (so enqueueing it sets only ``next``), and that of a waiter in no
+queue is None or the waiter itself, so it keeps no other waiter alive.
 
 All the waiters of one blocking select share one :class:`SelectState`.  A
 waker must *claim* it (set ``winner``) before it hands over a value; a waiter
@@ -42,9 +44,9 @@ class WaitDeque(deque["Goroutine"]):
 def push(head: Any, w: Any) -> Any:
     """Append ``w`` to the queue whose head is ``head``; returns the head."""
     if head is None:
-        w.prev = w.next = w
+        w.next = w
         return w
-    tail = head.prev
+    tail = head if head.next is head else head.prev
     w.prev = tail
     w.next = head
     tail.next = head.prev = w
