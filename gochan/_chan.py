@@ -154,20 +154,20 @@ class Chan(SendChan[T], RecvChan[T]):
             Panic: ``send on closed channel``, also when the channel is closed
                 while this send is blocked.
         """
-        if self._rt.running is not getcurrent() and self._thread_id != get_ident():
+        rt = self._rt
+        if rt.running is not getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self)
         w = self._recvq
         if w is not None:
             # A parked receiver, so an empty buffer: hand the value over.
             if w.next is w and w.sel is None:
-                # The one parked receiver, a plain one: the usual case.  (Its
-                # prev, left pointing at itself, holds nothing else alive.)
+                # The one parked receiver, a plain one: the usual case.
                 self._recvq = w.next = None
             else:
                 w = self._take(False)
             if w is not None:
                 w.value = value
-                self._rt.runq.append(w.owner)  # rt.ready(), which does not specialize
+                rt.runq.append(w.owner)  # rt.ready(), which does not specialize
                 return
         if self._closed:
             raise SendOnClosedChannel
@@ -177,7 +177,6 @@ class Chan(SendChan[T], RecvChan[T]):
                 buf.append(value)
                 return
         # Park as a sender holding the value (close() wakes it with the panic).
-        rt = self._rt
         g = rt.current or rt.implicit_main()
         g.value = value
         head = self._sendq
@@ -212,7 +211,8 @@ class Chan(SendChan[T], RecvChan[T]):
         zero value), though the annotation says ``T``, as Go's ``<-ch`` gives
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
-        if self._rt.running is not getcurrent() and self._thread_id != get_ident():
+        rt = self._rt
+        if rt.running is not getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self)
         w = self._sendq
         if w is not None:
@@ -222,7 +222,7 @@ class Chan(SendChan[T], RecvChan[T]):
             else:
                 w = self._take(True)
             if w is not None:
-                self._rt.runq.append(w.owner)  # rt.ready(), which does not specialize
+                rt.runq.append(w.owner)  # rt.ready(), which does not specialize
                 if not self._cap:
                     return w.value  # type: ignore[no-any-return]
                 # Take the buffer's head; the sender's value joins its tail.
@@ -232,7 +232,6 @@ class Chan(SendChan[T], RecvChan[T]):
         buf = self._buf
         if buf:
             return buf.popleft()
-        rt = self._rt
         if self._closed:
             g = rt.current
             if g is not None:
