@@ -92,45 +92,41 @@ def select(*cases: Case) -> Case:
         RuntimeError: a channel belongs to another thread's runtime.
     """
     rt = get_runtime()
-    # Pass 1: poll every case; reservoir sampling keeps the pick uniform.
-    chosen: Case | None = None
-    ready = 0
+    # Pass 1: poll every case, then pick one of the ready ones uniformly.
+    ready: list[Case] = []
     has_default = False
     for case in cases:
-        kind = type(case)
-        if kind is RecvCase:
-            ch: Any = case.ch  # type: ignore[attr-defined]
+        if type(case) is RecvCase:
+            ch: Any = case.ch
             if ch is None:
                 continue
             if ch._rt is not rt:
                 raise foreign_thread(ch)
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
-            if not (
-                ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q)))
-            ):
-                continue
-        elif kind is SendCase:
-            ch = case.ch  # type: ignore[attr-defined]
+            if ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
+                ready.append(case)
+        elif type(case) is SendCase:
+            ch = case.ch
             if ch is None:
                 continue
             if ch._rt is not rt:
                 raise foreign_thread(ch)
             # Ready: room in the buffer, the channel is closed (send panics), or a
             # live receiver waits.
-            if not (
+            if (
                 len(ch._buf) < ch._cap
                 or ch._closed
                 or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
             ):
-                continue
+                ready.append(case)
         elif case is default:
             has_default = True
-            continue
         else:
             raise TypeError(f"select() takes recv(), send() or default cases, not {case!r}")
-        ready += 1
-        if ready == 1 or rt.rng.random() * ready < 1.0:
-            chosen = case
+    chosen: Case | None = None
+    if ready:
+        n = len(ready)
+        chosen = ready[0] if n == 1 else ready[int(rt.rng.random() * n)]
 
     if chosen is not None:
         # Ready, so this cannot block: nothing ran since the poll.
