@@ -188,8 +188,11 @@ class Chan(SendChan[T], RecvChan[T]):
         g.wait_reason = _CHAN_SEND
         g.waitq = self
         runq = rt.runq
-        rt.budget -= 1
-        nxt: Goroutine = runq.popleft() if runq and rt.budget else rt.g0  # type: ignore[assignment]
+        if rt.countdown:
+            rt.budget -= 1
+            nxt: Goroutine = runq.popleft() if runq and rt.budget > 0 else rt.g0  # type: ignore[assignment]
+        else:
+            nxt = runq.popleft() if runq else rt.g0  # type: ignore[assignment]
         rt.current = nxt
         glet = nxt.glet
         if glet is None:
@@ -247,8 +250,11 @@ class Chan(SendChan[T], RecvChan[T]):
         g.wait_reason = _CHAN_RECEIVE
         g.waitq = self
         runq = rt.runq
-        rt.budget -= 1
-        nxt: Goroutine = runq.popleft() if runq and rt.budget else rt.g0  # type: ignore[assignment]
+        if rt.countdown:
+            rt.budget -= 1
+            nxt: Goroutine = runq.popleft() if runq and rt.budget > 0 else rt.g0  # type: ignore[assignment]
+        else:
+            nxt = runq.popleft() if runq else rt.g0  # type: ignore[assignment]
         rt.current = nxt
         glet = nxt.glet
         if glet is None:

@@ -129,7 +129,7 @@ class _Arm:
         self.entry: TimerEntry | None = None  # the pending entry; written by start/stop
 
     def start(self, when: float, callback: Callable[[], None]) -> None:
-        self.entry = self.rt.timers.add(when, callback)
+        self.entry = self.rt.add_timer_at(when, callback)
 
     def stop(self) -> bool:
         """Take the entry out of the heap; True if it was pending."""

@@ -16,6 +16,8 @@ from gochan import (
     Chan,
     Deadlock,
     GoroutinePanic,
+    WaitGroup,
+    blocking,
     go,
     gosched,
     num_goroutine,
@@ -24,6 +26,7 @@ from gochan import (
     select,
     stacks,
 )
+from gochan import time as gotime
 from gochan._core import get_runtime
 from gochan.testing import wait_blocked
 
@@ -391,3 +394,65 @@ def test_deadlocked_script_reports_every_goroutine(tmp_path: Path) -> None:
     assert "gochan.Deadlock: all goroutines are asleep - deadlock!" in proc.stderr
     assert "goroutine 1 [chan receive]:" in proc.stderr
     assert 'prog.py", line 9, in <module>' in proc.stderr
+
+
+def _keep_busy(until: list[bool]) -> tuple[list[int], WaitGroup]:
+    """Two goroutines that keep each other runnable (ping-pong) until ``until[0]``.
+
+    Returns the round counter and a WaitGroup done when both have ended.
+    """
+    rounds = [0]
+    ping, pong = Chan[None](), Chan[None]()
+    wg = WaitGroup()
+
+    def pinger() -> None:
+        while not until[0]:
+            ping.send(None)
+            pong.recv()
+            rounds[0] += 1
+        ping.close()
+
+    def ponger() -> None:
+        for _ in ping:
+            pong.send(None)
+
+    wg.go(pinger)
+    wg.go(ponger)
+    return rounds, wg
+
+
+def test_a_timer_fires_while_goroutines_keep_each_other_runnable() -> None:
+    # Nothing runnable ever runs out, so only the loop's visits every so many
+    # switches can fire main's timer.
+    def main() -> tuple[float, int]:
+        stop = [False]
+        rounds, wg = _keep_busy(stop)
+        clock = get_runtime().clock
+        start = clock.now()
+        gotime.sleep(0.02)
+        slept = clock.now() - start
+        busy_rounds = rounds[0]
+        stop[0] = True
+        wg.wait()
+        return slept, busy_rounds
+
+    slept, busy_rounds = run(main)
+    assert 0.02 <= slept < 0.02 + 0.2
+    assert busy_rounds > 0
+
+
+def test_a_blocking_call_returns_while_goroutines_keep_each_other_runnable() -> None:
+    # The result comes back through the loop's inbox, which the loop takes on
+    # its visits between switches.
+    def main() -> tuple[int, int]:
+        stop = [False]
+        rounds, wg = _keep_busy(stop)
+        result = blocking(lambda: 42)
+        busy_rounds = rounds[0]
+        stop[0] = True
+        wg.wait()
+        return result, busy_rounds
+
+    result, busy_rounds = run(main)
+    assert result == 42
+    assert busy_rounds > 0

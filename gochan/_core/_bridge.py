@@ -55,7 +55,7 @@ class Handoff:
         self._rt = rt
         self._program = rt.main  # the program the count below belongs to
         self._then = then
-        rt.external_pending += 1
+        rt.expect_post()
         self.waiter: Goroutine | None = None  # set by wait(); cleared by the wake or its undo
         # Called on the runtime's thread when the waiter is interrupted and gives up.
         self.on_abandon: Callable[[], object] | None = None

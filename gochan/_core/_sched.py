@@ -11,7 +11,9 @@ Design (see docs/design.md):
    goroutine that parks switches straight to the next runnable goroutine.
    The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
    Go) parks like a goroutine; it runs only when nothing is runnable, and
-   once every ``_HUB_EVERY`` switches, to fire due timers and take the inbox.
+   once every ``_HUB_EVERY`` switches while it has work between switches
+   (timers pending, posts expected from other threads), to fire due timers
+   and take the inbox.
 4. The hub sleeps until the next timer or an inbox post; when nothing can
    ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
@@ -67,7 +69,12 @@ class Runtime:
         self.next_id = 1
         self.g0: Goroutine | None = None  # the loop's record; its greenlet is the hub
         self.free_carriers: list[greenlet] = []  # greenlets of finished goroutines, to reuse
-        self.budget = _HUB_EVERY  # switches left before the next hub visit
+        # Whether the loop has work between switches: timers pending, or posts
+        # expected from other threads.  Only then do switches count down the
+        # budget to a visit of the loop (while goroutines stay runnable); set
+        # by whatever creates such work, recomputed by the loop at each visit.
+        self.countdown = False
+        self.budget = _HUB_EVERY  # switches left before the next hub visit, if counting
         self.timers = TimerHeap()
         self.clock: Clock = SystemClock()
         self.rng = random.Random()
@@ -228,9 +235,12 @@ class Runtime:
         g.wait_reason = reason
         g.waitq = waitq
         runq = self.runq
-        self.budget -= 1
         # g0 is set whenever a goroutine can park.
-        nxt: Goroutine = runq.popleft() if runq and self.budget else self.g0  # type: ignore[assignment]
+        if self.countdown:
+            self.budget -= 1
+            nxt: Goroutine = runq.popleft() if runq and self.budget > 0 else self.g0  # type: ignore[assignment]
+        else:
+            nxt = runq.popleft() if runq else self.g0  # type: ignore[assignment]
         self.current = nxt
         glet = nxt.glet
         if glet is None:
@@ -328,8 +338,9 @@ class Runtime:
                 exc = e
             self.finished(g, exc)
             runq = self.runq
-            self.budget -= 1
-            if runq and runq[0].glet is None and self.budget:
+            if self.countdown:
+                self.budget -= 1
+            if runq and runq[0].glet is None and (not self.countdown or self.budget > 0):
                 # The next goroutine has not started: carry it on from here,
                 # as park() would, without a switch.
                 g = runq.popleft()
@@ -357,6 +368,7 @@ class Runtime:
             if timers.heap:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
+            self.countdown = bool(timers.heap) or self.external_pending > 0
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -429,7 +441,17 @@ class Runtime:
 
     def add_timer(self, delay: float, callback: Callable[[], None]) -> TimerEntry:
         """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0)."""
-        return self.timers.add(self.clock.now() + delay, callback)
+        return self.add_timer_at(self.clock.now() + delay, callback)
+
+    def add_timer_at(self, when: float, callback: Callable[[], None]) -> TimerEntry:
+        """Run ``callback`` on the loop once the clock reads ``when``."""
+        self.countdown = True
+        return self.timers.add(when, callback)
+
+    def expect_post(self) -> None:
+        """Count one post that another thread will make (see :meth:`post`)."""
+        self.countdown = True
+        self.external_pending += 1
 
     def post(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
@@ -469,6 +491,7 @@ class Runtime:
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
+            self.countdown = False
             if self.workers is not None:  # its threads end after their current call; none is joined
                 self.workers.close()
                 self.workers = None
