@@ -24,6 +24,7 @@ from ._core import (
     get_runtime,
     getcurrent,
     push,
+    switch_to,
     unlink,
     waiters,
 )
@@ -199,7 +200,7 @@ class Chan(SendChan[T], RecvChan[T]):
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            glet.switch()
+            switch_to(glet)
         except BaseException:
             rt.switch_failed(g)
             raise
@@ -261,7 +262,7 @@ class Chan(SendChan[T], RecvChan[T]):
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            glet.switch()
+            switch_to(glet)
         except BaseException:
             rt.switch_failed(g)
             raise
