@@ -5,10 +5,12 @@ Design (see docs/design.md):
 1. One :class:`Runtime` per OS thread, created on first use.  Everything in
    it is touched only by that thread, so no check-then-act step needs a lock;
    the one exception is :meth:`Runtime.post`, the thread-safe inbox.
-2. Every blocking operation goes through :meth:`Runtime.park`, and
-   ``ready(g)`` (the run queue's ``append``) is the only way back.
-3. :meth:`Runtime.park` is also the only place that switches greenlets.  A
-   goroutine that parks switches straight to the next runnable goroutine.
+2. Every blocking operation goes through :meth:`Runtime.park` (``Chan.send``
+   and ``Chan.recv`` carry an inlined copy of it), and ``ready(g)`` (the run
+   queue's ``append``) is the only way back.
+3. :meth:`Runtime.park` (and its copies) is also the only place that switches
+   greenlets.  A goroutine that parks switches straight to the next runnable
+   goroutine.
    The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
    Go) parks like a goroutine; it runs only when nothing is runnable, and
    once every ``_HUB_EVERY`` switches while it has work between switches
