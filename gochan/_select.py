@@ -8,10 +8,20 @@ waker to claim it wins; pass 3 takes the losing waiters out of their queues.
 
 from __future__ import annotations
 
+from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import RecvChan, SendChan, foreign_thread
-from ._core import SelectState, SelectWaiter, WaitReason, get_runtime, has_waiter, push
+from ._core import (
+    Runtime,
+    SelectState,
+    SelectWaiter,
+    WaitReason,
+    get_runtime,
+    getcurrent,
+    has_waiter,
+    push,
+)
 from ._errors import SendOnClosedChannel
 
 T = TypeVar("T")
@@ -30,12 +40,13 @@ class RecvCase(Case, Generic[T]):
     """A receive case.  After ``select`` chose it, ``value`` and ``ok`` hold
     what was received (Go's ``case v, ok := <-ch``)."""
 
-    __slots__ = ("ch", "ok", "value")
+    __slots__ = ("_sending", "ch", "ok", "value")
 
     def __init__(self, ch: RecvChan[T] | None) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
         self.value: T = None  # type: ignore[assignment]
         self.ok = False
+        self._sending = False  # how select() tells the kinds of case apart
 
     def __repr__(self) -> str:
         return f"recv({self.ch!r})"
@@ -44,11 +55,12 @@ class RecvCase(Case, Generic[T]):
 class SendCase(Case, Generic[T]):
     """A send case (Go's ``case ch <- value``)."""
 
-    __slots__ = ("ch", "value")
+    __slots__ = ("_sending", "ch", "value")
 
     def __init__(self, ch: SendChan[T] | None, value: T) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
         self.value = value
+        self._sending = True
 
     def __repr__(self) -> str:
         return f"send({self.ch!r}, {self.value!r})"
@@ -57,7 +69,10 @@ class SendCase(Case, Generic[T]):
 class DefaultCase(Case):
     """The type of :data:`default`."""
 
-    __slots__ = ()
+    __slots__ = ("ch",)
+
+    def __init__(self) -> None:
+        self.ch = None  # no channel: select() tells the default case by its identity
 
     def __repr__(self) -> str:
         return "default"
@@ -91,38 +106,46 @@ def select(*cases: Case) -> Case:
         TypeError: an argument is not a case.
         RuntimeError: a channel belongs to another thread's runtime.
     """
-    rt = get_runtime()
-    # Pass 1: poll every case, then pick one of the ready ones uniformly.
+    # Pass 1: poll every case, then pick one of the ready ones uniformly.  The
+    # runtime is that of the first channel, checked to be this thread's, and
+    # every other channel must be of the same.
+    rt: Runtime | None = None
     ready: list[Case] = []
     has_default = False
-    for case in cases:
-        if type(case) is RecvCase:
-            ch: Any = case.ch
-            if ch is None:
+    try:
+        for case in cases:
+            ch: Any = case.ch  # type: ignore[attr-defined]
+            if ch is None:  # Go's nil channel, never ready; or the default case
+                if case is default:
+                    has_default = True
                 continue
             if ch._rt is not rt:
-                raise foreign_thread(ch)
+                if rt is not None or (
+                    ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
+                ):
+                    raise foreign_thread(ch)
+                rt = ch._rt
+            if case._sending:  # type: ignore[attr-defined]
+                # Ready: room in the buffer, the channel is closed (send panics),
+                # or a live receiver waits.
+                if (
+                    len(ch._buf) < ch._cap
+                    or ch._closed
+                    or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
+                ):
+                    ready.append(case)
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
-            if ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
+            elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
                 ready.append(case)
-        elif type(case) is SendCase:
-            ch = case.ch
-            if ch is None:
-                continue
-            if ch._rt is not rt:
-                raise foreign_thread(ch)
-            # Ready: room in the buffer, the channel is closed (send panics), or a
-            # live receiver waits.
-            if (
-                len(ch._buf) < ch._cap
-                or ch._closed
-                or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
-            ):
-                ready.append(case)
-        elif case is default:
-            has_default = True
-        else:
-            raise TypeError(f"select() takes recv(), send() or default cases, not {case!r}")
+    except AttributeError:
+        for case in cases:
+            if not isinstance(case, Case):
+                raise TypeError(
+                    f"select() takes recv(), send() or default cases, not {case!r}"
+                ) from None
+        raise
+    if rt is None:  # no channel at all
+        rt = get_runtime()
     chosen: Case | None = None
     if ready:
         n = len(ready)

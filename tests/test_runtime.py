@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -421,6 +422,12 @@ def _keep_busy(until: list[bool]) -> tuple[list[int], WaitGroup]:
     return rounds, wg
 
 
+def _after_a_while(value: int) -> int:
+    """A blocking call that takes 10 ms on its worker thread."""
+    time.sleep(0.01)
+    return value
+
+
 def test_a_timer_fires_while_goroutines_keep_each_other_runnable() -> None:
     # Nothing runnable ever runs out, so only the loop's visits every so many
     # switches can fire main's timer.
@@ -447,7 +454,7 @@ def test_a_blocking_call_returns_while_goroutines_keep_each_other_runnable() -> 
     def main() -> tuple[int, int]:
         stop = [False]
         rounds, wg = _keep_busy(stop)
-        result = blocking(lambda: 42)
+        result = blocking(_after_a_while, 42)  # the two keep playing meanwhile
         busy_rounds = rounds[0]
         stop[0] = True
         wg.wait()
@@ -456,3 +463,30 @@ def test_a_blocking_call_returns_while_goroutines_keep_each_other_runnable() -> 
     result, busy_rounds = run(main)
     assert result == 42
     assert busy_rounds > 0
+
+
+def test_goroutines_that_park_deep_in_calls_start_many_others() -> None:
+    # Each goroutine parks 100 calls deep, and its park starts the next one.  A
+    # new greenlet inherits the recursion depth of the one that starts it, so
+    # if each started the next one's carrier the depths would pile up into a
+    # RecursionError after a few goroutines.
+    n = 300
+
+    def main() -> int:
+        chans = [Chan[int]() for _ in range(n)]
+        results = Chan[int](n)
+
+        def parked(ch: Chan[int], depth: int) -> int:
+            return ch.recv() if depth == 0 else parked(ch, depth - 1)
+
+        def worker(ch: Chan[int]) -> None:
+            results.send(parked(ch, 100))
+
+        for ch in chans:
+            go(worker, ch)
+        wait_blocked(n)
+        for i, ch in enumerate(chans):
+            ch.send(i)
+        return sum(results.recv() for _ in range(n))
+
+    assert run(main) == n * (n - 1) // 2

@@ -261,9 +261,26 @@ class Runtime:
             raise self.take_interrupt(g)
 
     def first_run(self, g: Goroutine) -> greenlet:
-        """Give ``g``, about to run for the first time, a carrier greenlet."""
-        glet = g.glet = self.free_carriers.pop() if self.free_carriers else self._carrier()
-        return glet
+        """The greenlet a park() that picked ``g``, never run yet, switches to.
+
+        A free carrier if there is one.  Otherwise a new carrier, but made and
+        started only by the loop: a greenlet inherits the Python recursion
+        depth of the one that starts it, so goroutines that each started the
+        next one's carrier would pile their depths up until RecursionError.
+        From anywhere else, ``g`` goes back to the head of the run queue and
+        the switch goes to the loop, which starts it next.
+        """
+        if self.free_carriers:
+            glet = g.glet = self.free_carriers.pop()
+            return glet
+        g0 = self.g0
+        assert g0 is not None and g0.glet is not None
+        if self.running is g0.glet:
+            glet = g.glet = self._carrier()
+            return glet
+        self.runq.appendleft(g)
+        self.current = g0
+        return g0.glet
 
     def switch_failed(self, g: Goroutine) -> None:
         """An exception came out of ``g``'s switch away in park()."""
