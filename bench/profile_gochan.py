@@ -3,6 +3,7 @@
 
     python bench/profile_gochan.py -w pingpong_unbuffered [-n N] [--top 25] [-o out.prof]
     python bench/profile_gochan.py -w spawn --sample     # statistical, low overhead
+    python bench/profile_gochan.py -w pingpong_unbuffered --bytecodes
 
 Prints the functions where the time goes (own time, sorted), each as a
 percentage of the whole profiled run.
@@ -15,6 +16,11 @@ percentage of the whole profiled run.
   records the running greenlet's Python stack; little overhead, no call
   counts.  Time in a C call (``switch``) is charged to the Python line that
   made it, and "cum" stops at the bottom of the running greenlet.
+* ``--bytecodes``: the bytecode instructions each function executes per
+  operation, counted by an opcode tracer (N / 100 by default: tracing is
+  slow).  Exact and the same from run to run, so it shows what a change to a
+  hot path saves; it does not weigh C calls, which ``bench/instructions.py``
+  counts too.
 """
 
 from __future__ import annotations
@@ -55,16 +61,37 @@ def report(stats: pstats.Stats, top: int) -> str:
     return "\n".join(out)
 
 
+def label(f: FrameType) -> str:
+    co = f.f_code
+    return where((co.co_filename, co.co_firstlineno, co.co_qualname))
+
+
+def bytecodes(fn: Any, n: int, top: int) -> tuple[Any, str]:
+    """Run fn(n) under an opcode tracer; report bytecodes per operation by function."""
+    counts: Counter[str] = Counter()
+
+    def tracer(frame: FrameType, event: str, _arg: object) -> Any:
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            counts[label(frame)] += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        res = fn(n)
+    finally:
+        sys.settrace(None)
+    out = [f"{sum(counts.values()) / n:,.1f} bytecodes per operation", "-" * 72]
+    out += [f"{c / n:8.1f}  {k}" for k, c in counts.most_common(top)]
+    return res, "\n".join(out)
+
+
 def sample(fn: Any, n: int, top: int) -> tuple[Any, str]:
     """Run fn(n) under a SIGPROF sampler; report own and cumulative shares by function."""
     own: Counter[str] = Counter()
     cum: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     count = 0
-
-    def label(f: FrameType) -> str:
-        co = f.f_code
-        return where((co.co_filename, co.co_firstlineno, co.co_qualname))
 
     def on_tick(_sig: int, frame: FrameType | None) -> None:
         nonlocal count
@@ -114,10 +141,19 @@ def main() -> int:
         "-o", "--output", help="also dump the raw cProfile data here (for snakeviz etc.)"
     )
     ap.add_argument("--sample", action="store_true", help="statistical sampler instead of cProfile")
+    ap.add_argument(
+        "--bytecodes", action="store_true", help="bytecodes per operation instead of time"
+    )
     args = ap.parse_args()
-    n = args.n or max(1, C.DEFAULT_N[args.workload] // (1 if args.sample else 10))
+    divisor = 1 if args.sample else 100 if args.bytecodes else 10
+    n = args.n or max(1, C.DEFAULT_N[args.workload] // divisor)
 
     fn = workloads[args.workload]
+    if args.bytecodes:
+        res, text = bytecodes(fn, n, args.top)
+        print(f"# {args.workload}, n = {n:,}, ok = {res.get('ok')}")
+        print(text)
+        return 0
     if args.sample:
         res, text = sample(fn, n, args.top)
         print(f"# {args.workload}, n = {n:,}, ok = {res.get('ok')}, {res['seconds']:.3f} s sampled")
