@@ -490,3 +490,34 @@ def test_goroutines_that_park_deep_in_calls_start_many_others() -> None:
         return sum(results.recv() for _ in range(n))
 
     assert run(main) == n * (n - 1) // 2
+
+
+def test_a_timer_fires_while_each_goroutine_starts_the_next_and_ends() -> None:
+    # A chain of goroutines runs on one carrier with no switch at all; the
+    # countdown to the loop's next visit must still run out and be honoured.
+    def main() -> tuple[float, int]:
+        stop = [False]
+        started = [0]
+        done = WaitGroup()
+
+        def link() -> None:
+            started[0] += 1
+            if stop[0]:
+                done.done()
+            else:
+                go(link)
+
+        done.add(1)
+        go(link)
+        clock = get_runtime().clock
+        start = clock.now()
+        gotime.sleep(0.02)
+        slept = clock.now() - start
+        chain = started[0]
+        stop[0] = True
+        done.wait()
+        return slept, chain
+
+    slept, chain = run(main)
+    assert 0.02 <= slept < 0.02 + 0.2
+    assert chain > 1
