@@ -66,6 +66,9 @@ class Checked:
 
 
 class Unchecked(Checked):
+    """``Checked`` without the thread check.  Each method is written out whole:
+    a call to a helper the two classes shared would be measured too."""
+
     __slots__ = ()
 
     def send(self, value: Any) -> None:

@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -428,24 +429,49 @@ def _after_a_while(value: int) -> int:
     return value
 
 
+def _keep_spawning(until: list[bool]) -> tuple[list[int], WaitGroup]:
+    """A chain of goroutines, each starting the next and ending, until ``until[0]``.
+
+    Returns the count of goroutines started and a WaitGroup done at the chain's end.
+    """
+    started = [0]
+    wg = WaitGroup()
+
+    def link() -> None:
+        started[0] += 1
+        if until[0]:
+            wg.done()
+        else:
+            go(link)
+
+    wg.add(1)
+    go(link)
+    return started, wg
+
+
+def _sleep_amid(busy: Callable[[list[bool]], tuple[list[int], WaitGroup]]) -> tuple[float, int]:
+    """Main sleeps 20 ms while ``busy`` work keeps the scheduler from going idle.
+
+    Returns how long the sleep took and how far the busy work got meanwhile.
+    """
+    stop = [False]
+    progress, wg = busy(stop)
+    clock = get_runtime().clock
+    start = clock.now()
+    gotime.sleep(0.02)
+    slept = clock.now() - start
+    progress_meanwhile = progress[0]
+    stop[0] = True
+    wg.wait()
+    return slept, progress_meanwhile
+
+
 def test_a_timer_fires_while_goroutines_keep_each_other_runnable() -> None:
     # Nothing runnable ever runs out, so only the loop's visits every so many
     # switches can fire main's timer.
-    def main() -> tuple[float, int]:
-        stop = [False]
-        rounds, wg = _keep_busy(stop)
-        clock = get_runtime().clock
-        start = clock.now()
-        gotime.sleep(0.02)
-        slept = clock.now() - start
-        busy_rounds = rounds[0]
-        stop[0] = True
-        wg.wait()
-        return slept, busy_rounds
-
-    slept, busy_rounds = run(main)
+    slept, rounds = run(_sleep_amid, _keep_busy)
     assert 0.02 <= slept < 0.02 + 0.2
-    assert busy_rounds > 0
+    assert rounds > 0
 
 
 def test_a_blocking_call_returns_while_goroutines_keep_each_other_runnable() -> None:
@@ -495,29 +521,6 @@ def test_goroutines_that_park_deep_in_calls_start_many_others() -> None:
 def test_a_timer_fires_while_each_goroutine_starts_the_next_and_ends() -> None:
     # A chain of goroutines runs on one carrier with no switch at all; the
     # countdown to the loop's next visit must still run out and be honoured.
-    def main() -> tuple[float, int]:
-        stop = [False]
-        started = [0]
-        done = WaitGroup()
-
-        def link() -> None:
-            started[0] += 1
-            if stop[0]:
-                done.done()
-            else:
-                go(link)
-
-        done.add(1)
-        go(link)
-        clock = get_runtime().clock
-        start = clock.now()
-        gotime.sleep(0.02)
-        slept = clock.now() - start
-        chain = started[0]
-        stop[0] = True
-        done.wait()
-        return slept, chain
-
-    slept, chain = run(main)
+    slept, started = run(_sleep_amid, _keep_spawning)
     assert 0.02 <= slept < 0.02 + 0.2
-    assert chain > 1
+    assert started > 1
