@@ -65,9 +65,10 @@ class Runtime:
         # before the thread has a main goroutine.  Written by park() and, as a
         # goroutine ends, by finished().
         self.current: Goroutine | None = None
-        # The greenlet running now, written at every switch: channel operations
-        # check that they run on this thread by comparing it with getcurrent(),
-        # which costs less than comparing thread ids (see Chan.send).
+        # The greenlet running now, written at every switch: current.glet while
+        # a program runs, kept apart because current may be None and because
+        # channel operations compare it with getcurrent() on every call (see
+        # Chan.send), which must cost less than comparing thread ids.
         self.running: greenlet = getcurrent()
         self.main: Goroutine | None = None  # set while a program runs on this thread
         self.main_is_implicit = False  # main became main by blocking, not through run()
