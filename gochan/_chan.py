@@ -180,11 +180,10 @@ class Chan(SendChan[T], RecvChan[T]):
         # Park as a sender holding the value (close() wakes it with the panic).
         g = rt.current or rt.implicit_main()
         g.value = value
-        head = self._sendq
-        if head is None:
+        if self._sendq is None:
             g.next = self._sendq = g  # alone: its prev is never read
         else:
-            push(head, g)
+            push(self._sendq, g)
         # Runtime.park(_CHAN_SEND, self), inlined: see there.
         g.wait_reason = _CHAN_SEND
         g.waitq = self
@@ -242,11 +241,10 @@ class Chan(SendChan[T], RecvChan[T]):
                 g.ok = False  # tells recv_ok() and iteration: closed and drained
             return None  # type: ignore[return-value]
         g = rt.current or rt.implicit_main()
-        head = self._recvq
-        if head is None:
+        if self._recvq is None:
             g.next = self._recvq = g  # alone: its prev is never read
         else:
-            push(head, g)
+            push(self._recvq, g)
         # Runtime.park(_CHAN_RECEIVE, self), inlined: see there.
         g.wait_reason = _CHAN_RECEIVE
         g.waitq = self
