@@ -7,6 +7,8 @@ public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
 ``gochan.time``, ``gochan.errgroup``.
 """
 
+# First: it chooses between the compiled and the Python core modules.
+from . import _build as _build  # isort: skip
 from . import context as context
 from . import errgroup as errgroup
 from . import sync as sync

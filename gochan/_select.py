@@ -30,7 +30,18 @@ _SELECT = WaitReason.SELECT
 _SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
 
 
-class Case:
+class _CaseCore:
+    """The fields of every select case, which select() reads (and, compiled, at
+    fixed offsets): apart from :class:`Case` so that it can be compiled."""
+
+    # ch: the channel, None for Go's nil channel and for the default case;
+    # value: a send case's value, a receive case's value received; ok: a
+    # receive case's ok, once chosen; _sending: how select() tells the kinds
+    # of case apart.  Declared by the subclasses, for the typing of each.
+    __slots__ = ("_sending", "ch", "ok", "value")
+
+
+class Case(_CaseCore):
     """A select case: made by :func:`recv`, :func:`send`, or :data:`default`."""
 
     __slots__ = ()
@@ -40,7 +51,10 @@ class RecvCase(Case, Generic[T]):
     """A receive case.  After ``select`` chose it, ``value`` and ``ok`` hold
     what was received (Go's ``case v, ok := <-ch``)."""
 
-    __slots__ = ("_sending", "ch", "ok", "value")
+    __slots__ = ()
+
+    ch: RecvChan[T] | None
+    value: T
 
     def __init__(self, ch: RecvChan[T] | None) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
@@ -55,11 +69,15 @@ class RecvCase(Case, Generic[T]):
 class SendCase(Case, Generic[T]):
     """A send case (Go's ``case ch <- value``)."""
 
-    __slots__ = ("_sending", "ch", "value")
+    __slots__ = ()
+
+    ch: SendChan[T] | None
+    value: T
 
     def __init__(self, ch: SendChan[T] | None, value: T) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
         self.value = value
+        self.ok = False
         self._sending = True
 
     def __repr__(self) -> str:
@@ -69,10 +87,11 @@ class SendCase(Case, Generic[T]):
 class DefaultCase(Case):
     """The type of :data:`default`."""
 
-    __slots__ = ("ch",)
+    __slots__ = ()
 
     def __init__(self) -> None:
         self.ch = None  # no channel: select() tells the default case by its identity
+        self._sending = False
 
     def __repr__(self) -> str:
         return "default"
@@ -106,6 +125,12 @@ def select(*cases: Case) -> Case:
         TypeError: an argument is not a case.
         RuntimeError: a channel belongs to another thread's runtime.
     """
+    return _select(cases)
+
+
+def _select(cases: tuple[Case, ...]) -> Case:
+    """:func:`select`'s body: a function of its own, so that the compiled
+    build can give its variables C types (``_select.pxd``)."""
     # Pass 1: poll every case, then pick one of the ready ones uniformly.  The
     # runtime is that of the first channel, checked to be this thread's, and
     # every other channel must be of the same.
@@ -137,11 +162,11 @@ def select(*cases: Case) -> Case:
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
             elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
                 ready.append(case)
-    except AttributeError:
-        for case in cases:
-            if not isinstance(case, Case):
+    except (AttributeError, TypeError):  # TypeError: what the compiled build raises
+        for arg in cases:
+            if not isinstance(arg, Case):
                 raise TypeError(
-                    f"select() takes recv(), send() or default cases, not {case!r}"
+                    f"select() takes recv(), send() or default cases, not {arg!r}"
                 ) from None
         raise
     if rt is None:  # no channel at all
@@ -153,10 +178,11 @@ def select(*cases: Case) -> Case:
 
     if chosen is not None:
         # Ready, so this cannot block: nothing ran since the poll.
+        ch = chosen.ch  # type: ignore[attr-defined]
         if type(chosen) is RecvCase:
-            chosen.value, chosen.ok = chosen.ch.recv_ok()  # type: ignore[union-attr]
+            chosen.value, chosen.ok = ch.recv_ok()
         else:
-            chosen.ch.send(chosen.value)  # type: ignore[attr-defined]
+            ch.send(chosen.value)  # type: ignore[attr-defined]
         return chosen
     if has_default:
         return default

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, ParamSpec, TypeVar
 
+from . import _build
 from ._chan import Chan, RecvChan
 from ._core import WaitReason, call_blocking, get_runtime, on_future_done, set_workers
 from ._core import wait_future as _wait_future
@@ -16,6 +17,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 __all__ = [
+    "COMPILED",
     "blocking",
     "future_done",
     "go",
@@ -26,6 +28,16 @@ __all__ = [
     "stacks",
     "wait_future",
 ]
+
+
+COMPILED: bool = _build.COMPILED
+"""Whether gochan's core runs compiled (with Cython) rather than as Python.
+
+The same code either way: the compiled modules are the core's ``.py``
+files, compiled when gochan was installed on a machine with a C compiler.
+``GOCHAN_PURE_PYTHON=1`` in the environment forces the Python modules;
+``python -m gochan --version`` says which are in use, and why.
+"""
 
 
 def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:

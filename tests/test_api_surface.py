@@ -80,7 +80,8 @@ API_SUBMODULES = {
 }  # fmt: skip
 
 EXTRA_SUBMODULES = {
-    "gochan.runtime": {"future_done", "set_blocking_workers"},
+    # COMPILED: which build of the core runs (issue 15).
+    "gochan.runtime": {"COMPILED", "future_done", "set_blocking_workers"},
     "gochan.sync": {"Locker"},
     "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
 }

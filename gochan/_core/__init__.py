@@ -11,9 +11,8 @@ from ._goroutine import Goroutine as Goroutine
 from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
+from ._greenlet import getcurrent as getcurrent
 from ._sched import Runtime as Runtime
-from ._sched import getcurrent as getcurrent
-from ._sched import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
@@ -47,7 +46,6 @@ __all__ = [
     "on_future_done",
     "push",
     "set_workers",
-    "switch_to",
     "unlink",
     "wait_future",
     "waiters",

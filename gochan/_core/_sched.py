@@ -35,17 +35,13 @@ from collections.abc import Callable, Container
 from types import CodeType, FrameType
 from typing import Any
 
-from greenlet import getcurrent as getcurrent
 from greenlet import greenlet
 
 from .._errors import Deadlock, GoroutinePanic
+from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
-
-# switch_to(glet) is glet.switch(), called through the method itself: that
-# spares the method lookup on the greenlet, which does not specialize.
-switch_to = greenlet.switch
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
@@ -69,7 +65,7 @@ class Runtime:
         # a program runs, kept apart because current may be None and because
         # channel operations compare it with getcurrent() on every call (see
         # Chan.send), which must cost less than comparing thread ids.
-        self.running: greenlet = getcurrent()
+        self.running: greenlet = _greenlet.getcurrent()
         self.main: Goroutine | None = None  # set while a program runs on this thread
         self.main_is_implicit = False  # main became main by blocking, not through run()
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
@@ -108,7 +104,7 @@ class Runtime:
 
         The greenlet is looked up here, so that only ``_core`` imports greenlet.
         """
-        glet = getcurrent()
+        glet = _greenlet.getcurrent()
         if self.main is not None:
             if self.main_is_implicit and self.main.glet is glet and len(self.goroutines) == 1:
                 self.end_main()  # a script that used gochan before calling run()
@@ -254,7 +250,7 @@ class Runtime:
             glet = self.first_run(nxt)
         self.running = glet
         try:
-            switch_to(glet)
+            _greenlet.switch_to(glet)
         except BaseException:
             self.switch_failed(g)
             raise
@@ -328,7 +324,7 @@ class Runtime:
         assert g0 is not None
         return greenlet(self._carry, g0.glet)
 
-    def _carry(self, *_: object) -> None:
+    def _carry(self) -> None:
         """The run of a carrier greenlet: run goroutines, one after another.
 
         Making a greenlet costs more than a whole switch-heavy goroutine, so
@@ -336,7 +332,7 @@ class Runtime:
         free one or makes one) and gives it back when it ends, as Go reuses
         finished g's.  Never returns: a carrier ends when it is collected.
         """
-        carrier = getcurrent()
+        carrier = _greenlet.getcurrent()
         g = self.current
         while True:
             assert g is not None
@@ -552,16 +548,18 @@ class Runtime:
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
             if only is not None and g.id not in only:
                 continue
+            # gochan's own frames are left out, so compiled code (which has
+            # no frames) and Python code read the same.
             if g is self.current:
                 state = WaitReason.RUNNING.value
-                frame: FrameType | None = sys._getframe(1)
+                frame: FrameType | None = sys._getframe()
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
                 frame = None if g.glet is None else g.glet.gr_frame
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:
                 lines.extend(_format_frames(frame))
-            elif g.fn is not None:
+            elif g.glet is None and g.fn is not None:  # not started: its function
                 lines.append(_format_function(g.fn))
             if g.go_code is not None:
                 lines.append(f"created by {g.created_by} in goroutine {g.creator_id}")
@@ -617,8 +615,11 @@ def _format_frames(frame: FrameType) -> list[str]:
 def _format_function(fn: Callable[..., object]) -> str:
     target = getattr(fn, "func", fn)
     code: CodeType | None = getattr(target, "__code__", None)
-    if code is None:
-        return f"  {target!r}"
+    module = getattr(target, "__module__", None) or ""
+    if code is None or module == "gochan" or module.startswith("gochan."):
+        # No source to show: a builtin, or gochan's own (such as Chan.recv),
+        # whose files dumps leave out and which may be compiled.
+        return f"  {getattr(target, '__qualname__', None) or repr(target)}"
     line = linecache.getline(code.co_filename, code.co_firstlineno).strip()
     return f'  File "{code.co_filename}", line {code.co_firstlineno}, in {code.co_qualname}' + (
         f"\n    {line}" if line else ""
