@@ -20,6 +20,9 @@ them.  The program ends the way a Go program does:
   0 when it ends, ``sys.exit``'s code (from any goroutine), 1 with Python's
   traceback for any other exception.
 
+``python -m gochan --version`` prints gochan's version and which build of its
+core runs: compiled, or pure Python and why (:data:`gochan.runtime.COMPILED`).
+
 The dumps are :func:`gochan.stacks`'s, without the frames of gochan and of the
 launcher (runpy) above the script.
 """
@@ -27,6 +30,7 @@ launcher (runpy) above the script.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import runpy
 import signal
@@ -34,6 +38,7 @@ import sys
 import traceback
 from types import FrameType, TracebackType
 
+from . import _build
 from ._core import get_runtime
 from ._errors import Deadlock, GoroutinePanic, Panic
 
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run a Python script as a Go program: its top level is the main "
         "goroutine; a panic or a deadlock prints every goroutine and exits with status 2.",
     )
+    parser.add_argument("--version", action="version", version=version())
     parser.add_argument("file", help="the script to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="the script's arguments")
     options = parser.parse_args(argv)
@@ -78,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.write(report)
     return EXIT_CRASH
+
+
+def version() -> str:
+    """``gochan <version> (<build>)``: the build is ``compiled`` or ``pure Python: <why>``."""
+    try:
+        number = importlib.metadata.version("gochan")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        number = "(not installed)"
+    build = "compiled" if _build.COMPILED else f"pure Python: {_build.WHY}"
+    return f"gochan {number} ({build})"
 
 
 def _run_script(path: str) -> str | None:
