@@ -16,10 +16,12 @@ cdef class _ChanCore:
     cdef public _sched.Runtime _rt
     cdef public object _thread_id
 
-    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object)
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
+                   nxt=_goroutine.Goroutine, runq=object, glet=object)
     cpdef send(self, value)
 
-    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object)
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
+                   nxt=_goroutine.Goroutine, runq=object, glet=object)
     cpdef recv(self)
 
     @cython.locals(rt=_sched.Runtime, g=_goroutine.Goroutine)

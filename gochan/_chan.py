@@ -24,6 +24,7 @@ from ._core import (
     get_runtime,
     getcurrent,
     push,
+    switch_to,
     unlink,
     waiters,
 )
@@ -179,7 +180,27 @@ class _ChanCore:
             g.next = self._sendq = g  # alone: its prev is never read
         else:
             push(self._sendq, g)
-        rt.park(_CHAN_SEND, self)
+        # Runtime.park(_CHAN_SEND, self), inlined: see there.
+        g.wait_reason = _CHAN_SEND
+        g.waitq = self
+        runq = rt.runq
+        if rt.countdown:
+            rt.budget -= 1
+            nxt: Goroutine = runq.popleft() if runq and rt.budget > 0 else rt.g0  # type: ignore[assignment]
+        else:
+            nxt = runq.popleft() if runq else rt.g0  # type: ignore[assignment]
+        rt.current = nxt
+        glet = nxt.glet
+        if glet is None:
+            glet = rt.first_run(nxt)
+        rt.running = glet
+        try:
+            switch_to(glet)
+        except BaseException:
+            rt.switch_failed(g)
+            raise
+        if g.interrupt is not None:
+            raise rt.take_interrupt(g)
         g.value = None
 
     def recv(self) -> Any:
@@ -220,7 +241,27 @@ class _ChanCore:
             g.next = self._recvq = g  # alone: its prev is never read
         else:
             push(self._recvq, g)
-        rt.park(_CHAN_RECEIVE, self)
+        # Runtime.park(_CHAN_RECEIVE, self), inlined: see there.
+        g.wait_reason = _CHAN_RECEIVE
+        g.waitq = self
+        runq = rt.runq
+        if rt.countdown:
+            rt.budget -= 1
+            nxt: Goroutine = runq.popleft() if runq and rt.budget > 0 else rt.g0  # type: ignore[assignment]
+        else:
+            nxt = runq.popleft() if runq else rt.g0  # type: ignore[assignment]
+        rt.current = nxt
+        glet = nxt.glet
+        if glet is None:
+            glet = rt.first_run(nxt)
+        rt.running = glet
+        try:
+            switch_to(glet)
+        except BaseException:
+            rt.switch_failed(g)
+            raise
+        if g.interrupt is not None:
+            raise rt.take_interrupt(g)
         v = g.value
         g.value = None
         # g.ok, written by close() only, tells recv_ok() and iteration whether

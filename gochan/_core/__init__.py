@@ -13,6 +13,7 @@ from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
 from ._greenlet import getcurrent as getcurrent
 from ._sched import Runtime as Runtime
+from ._greenlet import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
@@ -46,6 +47,7 @@ __all__ = [
     "on_future_done",
     "push",
     "set_workers",
+    "switch_to",
     "unlink",
     "wait_future",
     "waiters",
