@@ -42,7 +42,7 @@ def test_do_err() -> None:
         def fail() -> str:
             raise some_err
 
-        with pytest.raises(ValueError) as caught:
+        with pytest.raises(ValueError, match="Some error") as caught:
             g.do("key", fail)
         assert caught.value is some_err
 
