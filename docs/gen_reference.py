@@ -44,6 +44,8 @@ PUBLIC_MODULES = (
     "gochan.context",
     "gochan.time",
     "gochan.errgroup",
+    "gochan.semaphore",
+    "gochan.singleflight",
     "gochan.testing",
 )
 
@@ -73,6 +75,8 @@ SECTIONS = (
     Section("context", "gochan.context", ("gochan.context",)),
     Section("time", "gochan.time", ("gochan.time",)),
     Section("errgroup", "gochan.errgroup", ("gochan.errgroup",)),
+    Section("semaphore", "gochan.semaphore", ("gochan.semaphore",)),
+    Section("singleflight", "gochan.singleflight", ("gochan.singleflight",)),
     Section(
         "Threads and futures",
         "gochan.runtime",
@@ -137,9 +141,11 @@ def render() -> str:
         "Every name is shown with the shortest import that reaches it: `gochan.X` "
         "for the names of the top-level package, `gochan.<module>.X` for the names "
         "only a public submodule exports.  The names of `gochan.runtime`, "
-        "`gochan.sync`, `gochan.context`, `gochan.time` and `gochan.errgroup` "
-        "are importable from both (the one exception: `gochan.after_func` is "
-        "`gochan.time.after_func`; the context one is `gochan.context.after_func`).",
+        "`gochan.sync`, `gochan.context`, `gochan.time`, `gochan.errgroup` and "
+        "`gochan.semaphore` are importable from both (the one exception: "
+        "`gochan.after_func` is `gochan.time.after_func`; the context one is "
+        "`gochan.context.after_func`); those of `gochan.singleflight` only from "
+        "it, as its `Group` would shadow errgroup's.",
         "",
     ]
     out += [f"- [{section.title}](#{_anchor(section.title)})" for section in SECTIONS]
@@ -267,7 +273,7 @@ def _entry(qualname: str, obj: object, definition: Definition) -> list[str]:
 
 
 def _class_entry(qualname: str, cls: type) -> list[str]:
-    params = "".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
+    params = ", ".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
     header = f"class {qualname}" + (f"[{params}]" if params else "")
     # A protocol's __init__ is typing's; a class without an __init__ of its own
     # in gochan takes its base's (for exceptions, a builtin without a signature).

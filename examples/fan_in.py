@@ -60,24 +60,25 @@ def closing_producer(produce: Callable[[SendChan[str]], None], ch: SendChan[str]
         ch.close()
 
 
-def fan_in_closing(ch1: RecvChan[str] | None, ch2: RecvChan[str] | None) -> RecvChan[str]:
-    out = Chan[str]()
-
-    def merge() -> None:
-        nonlocal ch1, ch2
-        while ch1 is not None or ch2 is not None:
-            got1, got2 = recv(ch1), recv(ch2)
-            chosen = got1 if select(got1, got2) is got1 else got2
-            if not chosen.ok:  # closed: stop selecting on it
-                if chosen is got1:
-                    ch1 = None
-                else:
-                    ch2 = None
+def merge(ch1: RecvChan[str] | None, ch2: RecvChan[str] | None, out: SendChan[str]) -> None:
+    while ch1 is not None or ch2 is not None:
+        got1, got2 = recv(ch1), recv(ch2)
+        if select(got1, got2) is got1:
+            if not got1.ok:
+                ch1 = None  # closed: a case on None is never ready
                 continue
-            out.send(chosen.value)
-        out.close()
+            out.send(got1.value)
+        else:
+            if not got2.ok:
+                ch2 = None
+                continue
+            out.send(got2.value)
+    out.close()
 
-    go(merge)
+
+def fan_in_closing(ch1: RecvChan[str], ch2: RecvChan[str]) -> RecvChan[str]:
+    out = Chan[str]()
+    go(merge, ch1, ch2, out)
     return out
 
 

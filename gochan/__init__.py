@@ -1,16 +1,21 @@
 """gochan: Go's concurrency model in Python.
 
 Goroutines on greenlets, typed channels with Go's close and panic rules, a
-fair random select, and Go's sync, context, time and errgroup packages.  The
-contract is the API reference (docs/reference.md); Go's packages are also
-public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
-``gochan.time``, ``gochan.errgroup``.
+fair random select, and Go's sync, context, time and errgroup packages, with
+x/sync's semaphore and singleflight.  The contract is the API reference
+(docs/reference.md); Go's packages are also public submodules:
+``gochan.runtime``, ``gochan.sync``, ``gochan.context``, ``gochan.time``,
+``gochan.errgroup``, ``gochan.semaphore``, ``gochan.singleflight``.
+The top level has their names but singleflight's, whose ``Group`` would
+shadow errgroup's.
 """
 
 # First: it chooses between the compiled and the Python core modules.
 from . import _build as _build  # isort: skip
 from . import context as context
 from . import errgroup as errgroup
+from . import semaphore as semaphore
+from . import singleflight as singleflight
 from . import sync as sync
 from . import time as time
 from ._chan import Chan as Chan
@@ -47,6 +52,8 @@ from .runtime import num_goroutine as num_goroutine
 from .runtime import run as run
 from .runtime import stacks as stacks
 from .runtime import wait_future as wait_future
+from .semaphore import Weighted as Weighted
+from .semaphore import new_weighted as new_weighted
 from .sync import Cond as Cond
 from .sync import Locker as Locker
 from .sync import Mutex as Mutex
@@ -96,6 +103,7 @@ __all__ = [
     "Ticker",
     "Timer",
     "WaitGroup",
+    "Weighted",
     "after",
     "after_func",
     "background",
@@ -107,6 +115,7 @@ __all__ = [
     "gosched",
     "new_ticker",
     "new_timer",
+    "new_weighted",
     "num_goroutine",
     "recv",
     "run",

@@ -50,6 +50,8 @@ API_TOP_LEVEL = {
     "Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
     # errgroup
     "Group",
+    # semaphore (x/sync's, as issue 12 asks; re-exported as errgroup's Group is)
+    "Weighted", "new_weighted",
     # Beyond one goroutine's thread
     "blocking", "wait_future",
 }  # fmt: skip
@@ -75,6 +77,8 @@ API_SUBMODULES = {
         "Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
     },
     "gochan.errgroup": {"Group"},
+    "gochan.semaphore": {"Weighted", "new_weighted"},
+    "gochan.singleflight": {"Group", "Result"},
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -120,13 +124,23 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
         assert hasattr(module, name), name
 
 
-@pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - {"gochan.testing"}))
+# singleflight's Group would shadow errgroup's: its names stay in their package.
+SUBMODULES_ONLY = {"gochan.testing", "gochan.singleflight"}
+
+
+@pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - SUBMODULES_ONLY))
 def test_submodule_names_are_the_top_level_objects(module_name: str) -> None:
     module = submodule(module_name)
     shared = set(module.__all__) & set(gochan.__all__) - {"after_func"}
     assert shared, "each Go package shares its names with the top level"
     for name in shared:
         assert getattr(gochan, name) is getattr(module, name), name
+
+
+def test_top_level_group_is_errgroups() -> None:
+    assert gochan.Group is submodule("gochan.errgroup").Group
+    assert submodule("gochan.singleflight").Group is not gochan.Group
+    assert "Result" not in gochan.__all__
 
 
 def test_top_level_after_func_is_times() -> None:
@@ -234,6 +248,12 @@ def test_errgroup_limit_change_while_active() -> None:
         g.wait()
 
     run(main)
+
+
+def test_semaphore_released_more_than_held() -> None:
+    semaphore = submodule("gochan.semaphore")
+    with panics("semaphore: released more than held"):
+        semaphore.new_weighted(1).release(1)
 
 
 def test_context_errors_and_deadlock_text() -> None:

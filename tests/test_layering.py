@@ -23,7 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_build", "_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context"}
-    | {"errgroup", "testing", "_pytest_plugin"}
+    | {"errgroup", "semaphore", "singleflight", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     # Which build of the core runs: imported by __init__ before anything else.
@@ -38,6 +38,10 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "time": frozenset({"_chan", "_core"}),
     "context": _LOW | {"time", "_chan", "_select"},
     "errgroup": frozenset({"context", "sync", "runtime", "_errors"}),
+    # x/sync's other two: a waiter selects on its grant and ctx.done(); a
+    # call's duplicates wait on a WaitGroup, and do_chan starts a goroutine.
+    "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
+    "singleflight": frozenset({"sync", "_chan", "_core"}),
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,

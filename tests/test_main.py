@@ -7,6 +7,7 @@ that hangs fails its test instead of the whole session.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,9 +37,27 @@ def frame(program: str, marker: str, function: str = "<module>") -> str:
     return f'  File "{path}", line {lineno}, in {function}\n    {lines[lineno - 1].strip()}\n'
 
 
+# A frame of gochan's own code, in whichever copy of the package the program
+# ran: ".../gochan/NAME.py" or ".../gochan/_core/NAME.py".  Any other path with a
+# directory named gochan in it is not one: the checkout holding tests/programs/
+# may well be named gochan.
+_SEP = re.escape(os.sep)
+GOCHAN_FRAME = re.compile(rf'File "[^"]*{_SEP}gochan{_SEP}(?:_core{_SEP})?\w+\.py"')
+
+
 def assert_no_launcher_frames(dump: str) -> None:
     assert "runpy" not in dump
-    assert f"{os.sep}gochan{os.sep}" not in dump
+    assert GOCHAN_FRAME.search(dump) is None, dump
+
+
+def test_launcher_frames_are_told_from_a_checkout_named_gochan() -> None:
+    checkout = os.path.join(os.sep, "src", "gochan")
+    program = os.path.join(checkout, "tests", "programs", "deadlocked.py")
+    assert_no_launcher_frames(f'  File "{program}", line 3, in <module>\n')
+    for module in (("__main__.py",), ("_core", "_sched.py")):
+        launcher = os.path.join(checkout, "gochan", *module)
+        with pytest.raises(AssertionError):
+            assert_no_launcher_frames(f'  File "{launcher}", line 1, in run\n')
 
 
 def test_goroutine_panic_prints_go_panic_then_every_goroutine_and_exits_2() -> None:
