@@ -34,6 +34,7 @@ PUBLIC_MODULES = (
     "gochan.context",
     "gochan.time",
     "gochan.errgroup",
+    "gochan.net",
     "gochan.testing",
 )
 
@@ -63,6 +64,7 @@ SECTIONS = (
     Section("context", "gochan.context", ("gochan.context",)),
     Section("time", "gochan.time", ("gochan.time",)),
     Section("errgroup", "gochan.errgroup", ("gochan.errgroup",)),
+    Section("net", "gochan.net", ("gochan.net", "gochan._errors")),
     Section(
         "Threads and futures",
         "gochan.runtime",

@@ -75,6 +75,11 @@ API_SUBMODULES = {
         "Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
     },
     "gochan.errgroup": {"Group"},
+    # Go's net, as issue 13 lists it.
+    "gochan.net": {
+        "listen", "dial", "dial_context", "listen_packet", "Listener", "Conn", "PacketConn",
+        "ErrClosed", "ErrDeadlineExceeded",
+    },
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -83,6 +88,9 @@ EXTRA_SUBMODULES = {
     "gochan.runtime": {"future_done", "set_blocking_workers"},
     "gochan.sync": {"Locker"},
     "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
+    # The address types that addr(), local_addr(), remote_addr() and read_from()
+    # return, and Go's helpers for host:port strings with IPv6 hosts.
+    "gochan.net": {"Addr", "TCPAddr", "UDPAddr", "UnixAddr", "join_host_port", "split_host_port"},
 }
 
 
@@ -119,7 +127,10 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
         assert hasattr(module, name), name
 
 
-@pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - {"gochan.testing"}))
+# gochan.testing and gochan.net are beside the language's names, not among them.
+@pytest.mark.parametrize(
+    "module_name", sorted(set(API_SUBMODULES) - {"gochan.testing", "gochan.net"})
+)
 def test_submodule_names_are_the_top_level_objects(module_name: str) -> None:
     module = submodule(module_name)
     shared = set(module.__all__) & set(gochan.__all__) - {"after_func"}
@@ -233,6 +244,15 @@ def test_errgroup_limit_change_while_active() -> None:
         g.wait()
 
     run(main)
+
+
+def test_net_errors() -> None:
+    net = submodule("gochan.net")
+    assert str(net.ErrClosed()) == "use of closed network connection"
+    assert issubclass(net.ErrClosed, OSError)
+    assert str(net.ErrDeadlineExceeded()) == "i/o timeout"
+    assert issubclass(net.ErrDeadlineExceeded, TimeoutError)
+    assert net.ErrClosed.__module__ == net.ErrDeadlineExceeded.__module__ == "gochan.net"
 
 
 def test_context_errors_and_deadlock_text() -> None:
