@@ -36,6 +36,7 @@ PUBLIC_MODULES = (
     "gochan.errgroup",
     "gochan.semaphore",
     "gochan.singleflight",
+    "gochan.net",
     "gochan.testing",
 )
 
@@ -67,6 +68,7 @@ SECTIONS = (
     Section("errgroup", "gochan.errgroup", ("gochan.errgroup",)),
     Section("semaphore", "gochan.semaphore", ("gochan.semaphore",)),
     Section("singleflight", "gochan.singleflight", ("gochan.singleflight",)),
+    Section("net", "gochan.net", ("gochan.net", "gochan._errors")),
     Section(
         "Threads and futures",
         "gochan.runtime",

@@ -7,7 +7,8 @@ x/sync's semaphore and singleflight.  The contract is the API reference
 ``gochan.runtime``, ``gochan.sync``, ``gochan.context``, ``gochan.time``,
 ``gochan.errgroup``, ``gochan.semaphore``, ``gochan.singleflight``.
 The top level has their names but singleflight's, whose ``Group`` would
-shadow errgroup's.
+shadow errgroup's.  Go's I/O packages are submodules only, imported on
+demand: ``from gochan import net``.
 """
 
 from . import context as context

@@ -79,6 +79,11 @@ API_SUBMODULES = {
     "gochan.errgroup": {"Group"},
     "gochan.semaphore": {"Weighted", "new_weighted"},
     "gochan.singleflight": {"Group", "Result"},
+    # Go's net, as issue 13 lists it.
+    "gochan.net": {
+        "listen", "dial", "dial_context", "listen_packet", "Listener", "Conn", "PacketConn",
+        "ErrClosed", "ErrDeadlineExceeded",
+    },
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -87,6 +92,9 @@ EXTRA_SUBMODULES = {
     "gochan.runtime": {"future_done", "set_blocking_workers"},
     "gochan.sync": {"Locker"},
     "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
+    # The address types that addr(), local_addr(), remote_addr() and read_from()
+    # return, and Go's helpers for host:port strings with IPv6 hosts.
+    "gochan.net": {"Addr", "TCPAddr", "UDPAddr", "UnixAddr", "join_host_port", "split_host_port"},
 }
 
 
@@ -124,7 +132,7 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
 
 
 # singleflight's Group would shadow errgroup's: its names stay in their package.
-SUBMODULES_ONLY = {"gochan.testing", "gochan.singleflight"}
+SUBMODULES_ONLY = {"gochan.testing", "gochan.singleflight", "gochan.net"}
 
 
 @pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - SUBMODULES_ONLY))
@@ -253,6 +261,15 @@ def test_semaphore_released_more_than_held() -> None:
     semaphore = submodule("gochan.semaphore")
     with panics("semaphore: released more than held"):
         semaphore.new_weighted(1).release(1)
+
+
+def test_net_errors() -> None:
+    net = submodule("gochan.net")
+    assert str(net.ErrClosed()) == "use of closed network connection"
+    assert issubclass(net.ErrClosed, OSError)
+    assert str(net.ErrDeadlineExceeded()) == "i/o timeout"
+    assert issubclass(net.ErrDeadlineExceeded, TimeoutError)
+    assert net.ErrClosed.__module__ == net.ErrDeadlineExceeded.__module__ == "gochan.net"
 
 
 def test_context_errors_and_deadlock_text() -> None:

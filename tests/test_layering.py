@@ -1,7 +1,8 @@
 """gochan's internal layering: who may import whom (STYLE.md §2), read from the source with ast.
 
 The table below is a DAG read top to bottom; nothing inside gochan imports
-``gochan`` itself, only ``gochan/_core`` imports greenlet, code outside
+``gochan`` itself, only ``gochan/_core`` imports greenlet (and the OS's
+readiness APIs, ``selectors`` and ``select``), code outside
 ``_core`` uses ``_core``'s package API and never its private modules, and no
 two modules import each other, directly or not.
 """
@@ -23,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"semaphore", "singleflight", "testing", "_pytest_plugin"}
+    | {"semaphore", "singleflight", "net", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "_errors": frozenset(),
@@ -40,6 +41,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # call's duplicates wait on a WaitGroup, and do_chan starts a goroutine.
     "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
     "singleflight": frozenset({"sync", "_chan", "_core"}),
+    # dial_context: a context stops the connect and the name lookup.
+    "net": _LOW | {"_chan", "_select", "context", "runtime"},
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
@@ -162,13 +165,13 @@ def test_nothing_inside_gochan_imports_gochan_itself() -> None:
     assert bad == []
 
 
-def test_only_core_imports_greenlet() -> None:
+def test_only_core_imports_greenlet_and_the_os_readiness_apis() -> None:
     bad = [
         f"{imp.where()}: imports {imp.module}"
         for path in source_files()
         if unit(module_name(path)) != "_core"
         for imp in imports(path)
-        if imp.module.split(".")[0] == "greenlet"
+        if imp.module.split(".")[0] in ("greenlet", "selectors", "select")
     ]
     assert bad == []
 
