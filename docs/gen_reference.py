@@ -35,6 +35,7 @@ PUBLIC_MODULES = (
     "gochan.time",
     "gochan.errgroup",
     "gochan.net",
+    "gochan.exec",
     "gochan.testing",
 )
 
@@ -65,6 +66,7 @@ SECTIONS = (
     Section("time", "gochan.time", ("gochan.time",)),
     Section("errgroup", "gochan.errgroup", ("gochan.errgroup",)),
     Section("net", "gochan.net", ("gochan.net", "gochan._errors")),
+    Section("exec", "gochan.exec", ("gochan.exec",)),
     Section(
         "Threads and futures",
         "gochan.runtime",

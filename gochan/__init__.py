@@ -4,8 +4,8 @@ Goroutines on greenlets, typed channels with Go's close and panic rules, a
 fair random select, and Go's sync, context, time and errgroup packages.  The
 contract is the API reference (docs/reference.md); Go's packages are also
 public submodules: ``gochan.runtime``, ``gochan.sync``, ``gochan.context``,
-``gochan.time``, ``gochan.errgroup``, and ``gochan.net`` (imported on
-demand: ``from gochan import net``).
+``gochan.time``, ``gochan.errgroup``, and ``gochan.net`` and ``gochan.exec``
+(imported on demand: ``from gochan import net``).
 """
 
 from . import context as context

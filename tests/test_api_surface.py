@@ -80,6 +80,10 @@ API_SUBMODULES = {
         "listen", "dial", "dial_context", "listen_packet", "Listener", "Conn", "PacketConn",
         "ErrClosed", "ErrDeadlineExceeded",
     },
+    # Go's os/exec, as issue 13 lists it.
+    "gochan.exec": {
+        "command", "command_context", "Cmd", "ExitError", "ErrNotFound",
+    },
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -91,7 +95,13 @@ EXTRA_SUBMODULES = {
     # The address types that addr(), local_addr(), remote_addr() and read_from()
     # return, and Go's helpers for host:port strings with IPv6 hosts.
     "gochan.net": {"Addr", "TCPAddr", "UDPAddr", "UnixAddr", "join_host_port", "split_host_port"},
-}
+    # Go's os/exec beyond the issue: LookPath, the process and its state that
+    # Cmd.process and Cmd.process_state hold, the pipes' types, Go's other sentinels.
+    "gochan.exec": {
+        "look_path", "Process", "ProcessState", "PipeReader", "PipeWriter",
+        "ErrDot", "ErrProcessDone", "ErrWaitDelay",
+    },
+}  # fmt: skip
 
 
 def submodule(name: str) -> ModuleType:
@@ -127,9 +137,9 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
         assert hasattr(module, name), name
 
 
-# gochan.testing and gochan.net are beside the language's names, not among them.
+# gochan.testing, gochan.net and gochan.exec are beside the language's names, not among them.
 @pytest.mark.parametrize(
-    "module_name", sorted(set(API_SUBMODULES) - {"gochan.testing", "gochan.net"})
+    "module_name", sorted(set(API_SUBMODULES) - {"gochan.testing", "gochan.net", "gochan.exec"})
 )
 def test_submodule_names_are_the_top_level_objects(module_name: str) -> None:
     module = submodule(module_name)
@@ -253,6 +263,18 @@ def test_net_errors() -> None:
     assert str(net.ErrDeadlineExceeded()) == "i/o timeout"
     assert issubclass(net.ErrDeadlineExceeded, TimeoutError)
     assert net.ErrClosed.__module__ == net.ErrDeadlineExceeded.__module__ == "gochan.net"
+
+
+def test_exec_errors() -> None:
+    exec_ = submodule("gochan.exec")
+    assert str(exec_.ErrNotFound("prog")) == 'exec: "prog": executable file not found in $PATH'
+    assert issubclass(exec_.ErrNotFound, FileNotFoundError)
+    assert str(exec_.ErrProcessDone()) == "os: process already finished"
+    assert issubclass(exec_.ErrProcessDone, ProcessLookupError)
+    assert str(exec_.ErrWaitDelay()) == "exec: WaitDelay expired before I/O complete"
+    assert str(exec_.ErrDot("prog", "prog")) == (
+        'exec: "prog": cannot run executable found relative to current directory'
+    )
 
 
 def test_context_errors_and_deadlock_text() -> None:
