@@ -385,9 +385,15 @@ class Cmd:
             raise RuntimeError("exec: not started")
         if self.process_state is not None:
             raise RuntimeError("exec: Wait was already called")
-        state = process.wait()
-        err: Exception | None = None if state.success() else ExitError(state)
-        self.process_state = state
+        err: Exception | None = None
+        try:
+            state = process.wait()
+        except OSError as exc:  # waited for already, through cmd.process: Go goes on too
+            err = exc
+        else:
+            if not state.success():
+                err = ExitError(state)
+            self.process_state = state
         timer = None
         if self._ctx_result is not None:
             watch = self._ctx_result.recv()
@@ -504,9 +510,7 @@ class Cmd:
                 raise TypeError(
                     f"exec: Cmd.stdin must be bytes, a file or a reader, not {type(source).__name__}"
                 )
-        child, parent = os.pipe()  # blocking, not inherited: as a child's end must start
-        self._child_fds.append(child)
-        writer = self._keep(PipeWriter(_PollFile(rt, parent, "|1")))
+        writer, child = self._input_pipe(rt)
 
         def copy() -> None:
             try:
@@ -535,9 +539,7 @@ class Cmd:
                 f"exec: Cmd.stdout and Cmd.stderr must be a bytearray, a file or a writer, "
                 f"not {type(sink).__name__}"
             )
-        parent, child = os.pipe()
-        self._child_fds.append(child)
-        reader = self._keep(PipeReader(_PollFile(rt, parent, "|0")))
+        reader, child = self._output_pipe(rt)
 
         def copy() -> None:
             try:
@@ -549,9 +551,21 @@ class Cmd:
         copies.append(copy)
         return child
 
-    def _keep(self, pipe: _PipeT) -> _PipeT:
-        self._parent_pipes.append(pipe)
-        return pipe
+    def _input_pipe(self, rt: Runtime) -> tuple[PipeWriter, int]:
+        """A pipe into the child: this process's end, and the child's descriptor."""
+        child, parent = os.pipe()  # blocking and not inherited: start() passes the child's on
+        self._child_fds.append(child)
+        writer = PipeWriter(_PollFile(rt, parent, "|1"))
+        self._parent_pipes.append(writer)
+        return writer, child
+
+    def _output_pipe(self, rt: Runtime) -> tuple[PipeReader, int]:
+        """A pipe out of the child: this process's end, and the child's descriptor."""
+        parent, child = os.pipe()
+        self._child_fds.append(child)
+        reader = PipeReader(_PollFile(rt, parent, "|0"))
+        self._parent_pipes.append(reader)
+        return reader, child
 
     def _close_parent_pipes(self) -> None:
         for pipe in self._parent_pipes:
@@ -575,11 +589,9 @@ class Cmd:
             raise RuntimeError("exec: Stdin already set")
         if self.process is not None:
             raise RuntimeError("exec: StdinPipe after process started")
-        rt = get_runtime()
-        child, parent = os.pipe()  # blocking, not inherited: as a child's end must start
-        self._child_fds.append(child)
+        pipe, child = self._input_pipe(get_runtime())
         self.stdin = _ChildEnd(child)
-        return self._keep(PipeWriter(_PollFile(rt, parent, "|1")))
+        return pipe
 
     def stdout_pipe(self) -> PipeReader:
         """A pipe from the command's standard output, once it starts (Go's ``StdoutPipe``).
@@ -596,7 +608,8 @@ class Cmd:
             raise RuntimeError("exec: Stdout already set")
         if self.process is not None:
             raise RuntimeError("exec: StdoutPipe after process started")
-        pipe, self.stdout = self._output_pipe()
+        pipe, child = self._output_pipe(get_runtime())
+        self.stdout = _ChildEnd(child)
         return pipe
 
     def stderr_pipe(self) -> PipeReader:
@@ -612,14 +625,9 @@ class Cmd:
             raise RuntimeError("exec: Stderr already set")
         if self.process is not None:
             raise RuntimeError("exec: StderrPipe after process started")
-        pipe, self.stderr = self._output_pipe()
+        pipe, child = self._output_pipe(get_runtime())
+        self.stderr = _ChildEnd(child)
         return pipe
-
-    def _output_pipe(self) -> tuple[PipeReader, _ChildEnd]:
-        rt = get_runtime()
-        parent, child = os.pipe()
-        self._child_fds.append(child)
-        return self._keep(PipeReader(_PollFile(rt, parent, "|0"))), _ChildEnd(child)
 
     # -- the rest ---------------------------------------------------------------------------
 
@@ -660,9 +668,6 @@ class Cmd:
 
     def __repr__(self) -> str:
         return f"<gochan.exec.Cmd {self}>"
-
-
-_PipeT = TypeVar("_PipeT", "PipeReader", "PipeWriter")
 
 
 @dataclass(frozen=True)
@@ -884,13 +889,12 @@ class ProcessState:
         return self._usage.ru_stime
 
     def __str__(self) -> str:
+        # Exited or signalled: wait() asks for no stops and continues.
         status = self._status
         if os.WIFEXITED(status):
             text = f"exit status {os.WEXITSTATUS(status)}"
-        elif os.WIFSIGNALED(status):
+        else:
             text = f"signal: {_signal_text(os.WTERMSIG(status))}"
-        else:  # stopped or continued: only seen by waits that ask for them
-            text = f"wait status {status:#x}"
         if os.WCOREDUMP(status):
             text += " (core dumped)"
         return text

@@ -645,6 +645,21 @@ def test_process_signal_kill_and_wait() -> None:
     run(main)
 
 
+def test_wait_after_the_process_was_waited_for_still_releases_the_command() -> None:
+    def main() -> None:
+        ctx, cancel = with_cancel(background())
+        cmd = exec.command_context(ctx, "/bin/sh", "-c", "echo out")
+        cmd.stdout = bytearray()
+        cmd.start()
+        cmd.process.wait()  # type: ignore[union-attr]
+        with pytest.raises(ChildProcessError, match=r"^wait: no child processes$"):
+            cmd.wait()  # as Go's: the error, once the watcher and the copy are done
+        assert cmd.stdout == bytearray(b"out\n")
+        cancel()
+
+    run(main)  # the leak check: no goroutine left
+
+
 # -- the scheduler -------------------------------------------------------------------------
 
 
@@ -727,6 +742,7 @@ def test_the_end_of_run_ends_goroutines_parked_on_pipes_and_exits() -> None:
         run(main)
     assert sorted(ended) == ["reader", "waiter"]
     assert get_runtime().io_waiting == 0
+    assert stdout._f.pd.rg is None  # no goroutine left in the pipe's slot
 
     def cleanup() -> None:
         stdin.close()
