@@ -847,62 +847,6 @@ def _check_executable(path: str) -> None:
 # -- Process and ProcessState --------------------------------------------------------------
 
 
-class ProcessState:
-    """How a process ended (Go's ``*os.ProcessState``): ``str()`` is Go's ``String()``.
-
-    Made by :meth:`Process.wait`, from what ``wait4`` returned.
-    """
-
-    __slots__ = ("_pid", "_status", "_usage")
-
-    def __init__(self, pid: int, status: int, usage: resource.struct_rusage) -> None:
-        self._pid = pid
-        self._status = status  # the wait status, as waitpid returns it
-        self._usage = usage
-
-    def pid(self) -> int:
-        """The process id (Go's ``Pid``)."""
-        return self._pid
-
-    def exited(self) -> bool:
-        """Whether it exited on its own, rather than by a signal (Go's ``Exited``)."""
-        return os.WIFEXITED(self._status)
-
-    def exit_code(self) -> int:
-        """Its exit status, or -1 if a signal ended it (Go's ``ExitCode``)."""
-        return os.WEXITSTATUS(self._status) if os.WIFEXITED(self._status) else -1
-
-    def success(self) -> bool:
-        """Whether it exited with status 0 (Go's ``Success``)."""
-        return self.exit_code() == 0
-
-    def sys(self) -> int:
-        """The raw wait status, for ``os.WIFSIGNALED`` and friends (Go's ``Sys``)."""
-        return self._status
-
-    def user_time(self) -> float:
-        """Its user CPU time, in seconds (Go's ``UserTime``)."""
-        return self._usage.ru_utime
-
-    def system_time(self) -> float:
-        """Its system CPU time, in seconds (Go's ``SystemTime``)."""
-        return self._usage.ru_stime
-
-    def __str__(self) -> str:
-        # Exited or signalled: wait() asks for no stops and continues.
-        status = self._status
-        if os.WIFEXITED(status):
-            text = f"exit status {os.WEXITSTATUS(status)}"
-        else:
-            text = f"signal: {_signal_text(os.WTERMSIG(status))}"
-        if os.WCOREDUMP(status):
-            text += " (core dumped)"
-        return text
-
-    def __repr__(self) -> str:
-        return f"<gochan.exec.ProcessState pid={self._pid} {self}>"
-
-
 class Process:
     """A started process (Go's ``*os.Process``): ``Cmd.process`` once started.
 
@@ -999,6 +943,62 @@ def _open_pidfd(rt: Runtime, pid: int) -> _PollFile | None:
     except OSError:  # ENOSYS before Linux 5.3; EPERM under some seccomp filters
         return None
     return _PollFile(rt, fd, "pidfd")
+
+
+class ProcessState:
+    """How a process ended (Go's ``*os.ProcessState``): ``str()`` is Go's ``String()``.
+
+    Made by :meth:`Process.wait`, from what ``wait4`` returned.
+    """
+
+    __slots__ = ("_pid", "_status", "_usage")
+
+    def __init__(self, pid: int, status: int, usage: resource.struct_rusage) -> None:
+        self._pid = pid
+        self._status = status  # the wait status, as waitpid returns it
+        self._usage = usage
+
+    def pid(self) -> int:
+        """The process id (Go's ``Pid``)."""
+        return self._pid
+
+    def exited(self) -> bool:
+        """Whether it exited on its own, rather than by a signal (Go's ``Exited``)."""
+        return os.WIFEXITED(self._status)
+
+    def exit_code(self) -> int:
+        """Its exit status, or -1 if a signal ended it (Go's ``ExitCode``)."""
+        return os.WEXITSTATUS(self._status) if os.WIFEXITED(self._status) else -1
+
+    def success(self) -> bool:
+        """Whether it exited with status 0 (Go's ``Success``)."""
+        return self.exit_code() == 0
+
+    def sys(self) -> int:
+        """The raw wait status, for ``os.WIFSIGNALED`` and friends (Go's ``Sys``)."""
+        return self._status
+
+    def user_time(self) -> float:
+        """Its user CPU time, in seconds (Go's ``UserTime``)."""
+        return self._usage.ru_utime
+
+    def system_time(self) -> float:
+        """Its system CPU time, in seconds (Go's ``SystemTime``)."""
+        return self._usage.ru_stime
+
+    def __str__(self) -> str:
+        # Exited or signalled: wait() asks for no stops and continues.
+        status = self._status
+        if os.WIFEXITED(status):
+            text = f"exit status {os.WEXITSTATUS(status)}"
+        else:
+            text = f"signal: {_signal_text(os.WTERMSIG(status))}"
+        if os.WCOREDUMP(status):
+            text += " (core dumped)"
+        return text
+
+    def __repr__(self) -> str:
+        return f"<gochan.exec.ProcessState pid={self._pid} {self}>"
 
 
 # -- pipes: descriptors on the netpoller -------------------------------------------------
