@@ -37,6 +37,7 @@ PUBLIC_MODULES = (
     "gochan.semaphore",
     "gochan.singleflight",
     "gochan.net",
+    "gochan.exec",
     "gochan.testing",
 )
 
@@ -69,6 +70,7 @@ SECTIONS = (
     Section("semaphore", "gochan.semaphore", ("gochan.semaphore",)),
     Section("singleflight", "gochan.singleflight", ("gochan.singleflight",)),
     Section("net", "gochan.net", ("gochan.net", "gochan._errors")),
+    Section("exec", "gochan.exec", ("gochan.exec",)),
     Section(
         "Threads and futures",
         "gochan.runtime",

@@ -8,7 +8,7 @@ x/sync's semaphore and singleflight.  The contract is the API reference
 ``gochan.errgroup``, ``gochan.semaphore``, ``gochan.singleflight``.
 The top level has their names but singleflight's, whose ``Group`` would
 shadow errgroup's.  Go's I/O packages are submodules only, imported on
-demand: ``from gochan import net``.
+demand: ``from gochan import net``, ``from gochan import exec``.
 """
 
 from . import context as context

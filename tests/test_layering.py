@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"semaphore", "singleflight", "net", "testing", "_pytest_plugin"}
+    | {"semaphore", "singleflight", "net", "exec", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "_errors": frozenset(),
@@ -43,6 +43,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "singleflight": frozenset({"sync", "_chan", "_core"}),
     # dial_context: a context stops the connect and the name lookup.
     "net": _LOW | {"_chan", "_select", "context", "runtime"},
+    # Pipes and child exits on the netpoller; a context stops a command, a
+    # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
+    "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
