@@ -110,6 +110,8 @@ from .mux import ServeMux as ServeMux
 from .mux import default_serve_mux as default_serve_mux
 from .mux import handle as handle
 from .mux import handle_func as handle_func
+from .server import Server as Server
+from .server import serve as serve
 
 __all__ = [
     "URL",
@@ -132,6 +134,7 @@ __all__ = [
     "Response",
     "ResponseWriter",
     "ServeMux",
+    "Server",
     "StatusAccepted",
     "StatusAlreadyReported",
     "StatusBadGateway",
@@ -211,6 +214,7 @@ __all__ = [
     "parse_url",
     "redirect",
     "redirect_handler",
+    "serve",
     "status_text",
     "strip_prefix",
 ]

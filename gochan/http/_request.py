@@ -114,6 +114,9 @@ class Request:
     pattern: str = ""  # the ServeMux pattern that matched (Go 1.23's Request.Pattern)
     response: Response | None = None  # the redirect that caused this request, on the client
     _ctx: Context = field(default_factory=background)
+    # Makes _ctx on the first context() call: the server's, which costs a
+    # watcher goroutine, is made only for handlers that ask for it.
+    _make_ctx: Callable[[], Context] | None = None
     _path_values: dict[str, str] = field(default_factory=dict)
 
     def context(self) -> Context:
@@ -123,11 +126,14 @@ class Request:
         when the handler returns, or when the server shuts down.  On the
         client, cancelling it aborts the request, wherever it is.
         """
+        if self._make_ctx is not None:
+            self._ctx = self._make_ctx()
+            self._make_ctx = None
         return self._ctx
 
     def with_context(self, ctx: Context) -> Request:
         """A shallow copy of the request with ``ctx`` as its context (Go's ``WithContext``)."""
-        return replace(self, _ctx=ctx)
+        return replace(self, _ctx=ctx, _make_ctx=None)
 
     def clone(self, ctx: Context) -> Request:
         """A deep copy of the request (header, URL, path values) with ``ctx`` (Go's ``Clone``).
@@ -140,6 +146,7 @@ class Request:
             header=self.header.clone(),
             transfer_encoding=list(self.transfer_encoding),
             _ctx=ctx,
+            _make_ctx=None,
             _path_values=dict(self._path_values),
         )
 
