@@ -1,6 +1,20 @@
-"""gochan's private scheduler core: the only code that imports greenlet.
+"""gochan's private scheduler core: the only code that imports greenlet and selectors.
 
 The rest of gochan uses the names listed here and nothing else of ``_core``.
+
+Waiting on file descriptors (``gochan.net``'s sockets, pipes, signal
+wake-ups) goes through the netpoller: :func:`poll_open` registers a
+non-blocking descriptor once for its life and returns its
+:class:`PollDesc`, whose ``wait_read()`` and ``wait_write()`` park the
+calling goroutine (``IO wait``) until the descriptor may be ready and
+return 0 or a :class:`PollError` (``CLOSING``, ``TIMEOUT``);
+``set_read_deadline()`` and ``set_write_deadline()`` bound those waits on
+the runtime clock, and ``close()``, called before the descriptor is
+closed, wakes its waiters with ``CLOSING``.  ``Runtime.post(callback)``
+is the one thread-safe (and signal-handler-safe) entry: it runs
+``callback`` on the loop and wakes it from the poller;
+``Runtime.netpoller().wakeup_fd`` is the descriptor that wakes it for
+``signal.set_wakeup_fd``.
 """
 
 from ._bridge import call_blocking as call_blocking
@@ -11,6 +25,9 @@ from ._goroutine import Goroutine as Goroutine
 from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
+from ._netpoll import PollDesc as PollDesc
+from ._netpoll import PollError as PollError
+from ._netpoll import poll_open as poll_open
 from ._sched import Runtime as Runtime
 from ._sched import getcurrent as getcurrent
 from ._sched import switch_to as switch_to
@@ -31,6 +48,8 @@ __all__ = [
     "Clock",
     "Goroutine",
     "GoroutineExit",
+    "PollDesc",
+    "PollError",
     "Runtime",
     "SelectState",
     "SelectWaiter",
@@ -45,6 +64,7 @@ __all__ = [
     "getcurrent",
     "has_waiter",
     "on_future_done",
+    "poll_open",
     "push",
     "set_workers",
     "switch_to",

@@ -37,6 +37,7 @@ class WaitReason(enum.StrEnum):
     COND_WAIT = "sync.Cond.Wait"
     BLOCKING = "blocking"
     FUTURE = "future"
+    IO_WAIT = "IO wait"
     WAIT_BLOCKED = "wait blocked"
     SHUTDOWN = "shutdown"
 

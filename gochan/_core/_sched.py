@@ -14,10 +14,11 @@ Design (see docs/design.md):
    The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
    Go) parks like a goroutine; it runs only when nothing is runnable, and
    once every ``_HUB_EVERY`` switches while it has work between switches
-   (timers pending, posts expected from other threads), to fire due timers
-   and take the inbox.
-4. The hub sleeps until the next timer or an inbox post; when nothing can
-   ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
+   (timers pending, posts expected from other threads, goroutines waiting
+   on I/O), to fire due timers, take the inbox and poll for I/O.
+4. The hub sleeps in the netpoller (see ``_netpoll``) until the next timer,
+   an inbox post or I/O readiness; when nothing can ever wake anyone it
+   raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
    next (see :meth:`Runtime._carry`).
 """
@@ -41,6 +42,7 @@ from greenlet import greenlet
 from .._errors import Deadlock, GoroutinePanic
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
+from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
 
 # switch_to(glet) is glet.switch(), called through the method itself: that
@@ -76,8 +78,8 @@ class Runtime:
         self.next_id = 1
         self.g0: Goroutine | None = None  # the loop's record; its greenlet is the hub
         self.free_carriers: list[greenlet] = []  # greenlets of finished goroutines, to reuse
-        # Whether the loop has work between switches: timers pending, or posts
-        # expected from other threads.  Only then do switches count down the
+        # Whether the loop has work between switches: timers pending, posts
+        # expected from other threads, or I/O waits.  Only then do switches count down the
         # budget to a visit of the loop (while goroutines stay runnable); set
         # by whatever creates such work, recomputed by the loop at each visit.
         self.countdown = False
@@ -87,8 +89,14 @@ class Runtime:
         self.rng = random.Random()
         # Thread-safe inbox: callbacks posted by other threads, run on the loop.
         self.inbox: deque[Callable[[], None]] = deque()
-        self.wakeup = threading.Event()
         self.external_pending = 0  # posts still expected from other threads
+        # The netpoller, where the loop sleeps: made by its first sleep or
+        # the first descriptor opened (netpoller()), kept for the thread's life.
+        self.poller: Poller | None = None
+        # True while the loop sleeps (or is about to) in the poller, so posts
+        # from other threads wake it; written by the loop only.
+        self.sleeping = False
+        self.io_waiting = 0  # goroutines parked on descriptors (see _netpoll)
         # blocking()'s threads: made by a program's first call, closed by end_main().
         self.workers: WorkerPool | None = None
         self.max_workers = DEFAULT_WORKERS  # their bound, set by set_blocking_workers()
@@ -384,6 +392,7 @@ class Runtime:
         # main goroutine as if whatever it was parked on had completed.
         runq = self.runq
         timers = self.timers
+        slept = False  # the last round ended asleep in the poller: it just polled
         while True:
             self.budget = _HUB_EVERY
             inbox = self.inbox
@@ -392,7 +401,11 @@ class Runtime:
             if timers.heap:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
-            self.countdown = bool(timers.heap) or self.external_pending > 0
+            if self.io_waiting and not slept:
+                # A visit while goroutines run: I/O is not starved by them.
+                self.poller.poll(0)  # type: ignore[union-attr]  # set by the first wait
+            slept = False
+            self.countdown = bool(timers.heap) or self.external_pending > 0 or self.io_waiting > 0
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -402,17 +415,32 @@ class Runtime:
             if self.idle_waiters and self._wake_idle_waiters():
                 continue
             deadline = timers.next_deadline()
-            if self.external_pending or inbox:
-                if deadline is None:
-                    self.wakeup.wait()
-                else:
-                    self.clock.sleep_until(deadline, self.wakeup)
-                self.wakeup.clear()
-            elif deadline is not None:
-                self.clock.sleep_until(deadline, self.wakeup)
-                self.wakeup.clear()
-            else:
+            if deadline is None and not (self.external_pending or self.io_waiting or inbox):
                 self._no_progress()
+                continue
+            self._sleep(deadline)
+            slept = True
+
+    def _sleep(self, deadline: float | None) -> None:
+        """Wait in the poller for I/O, a post from another thread or, if any, the next timer."""
+        poller = self.netpoller()
+        self.sleeping = True  # before the inbox is read: see post()
+        try:
+            if self.inbox:
+                return
+            if deadline is None:
+                poller.poll(None)
+            else:
+                self.clock.sleep_until(deadline, poller.poll)
+        finally:
+            self.sleeping = False
+
+    def netpoller(self) -> Poller:
+        """This runtime's poller, made on first use.  Only on the runtime's thread."""
+        poller = self.poller
+        if poller is None:
+            poller = self.poller = new_poller(self)
+        return poller
 
     def _wake_idle_waiters(self) -> bool:
         woke = False
@@ -478,15 +506,20 @@ class Runtime:
         self.external_pending += 1
 
     def post(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
-        point for other threads, which touch nothing else of the runtime.
+        """Run ``callback`` on this runtime's loop.  Thread-safe, and safe in a
+        signal handler: the one entry point for other threads, which touch
+        nothing else of the runtime.
 
         A poster that makes the loop wait for it first counts itself in
         ``external_pending`` (from the runtime's thread), and its callback
-        counts itself out.
+        counts itself out.  The loop, if asleep in the poller, is woken
+        through the poller's wake-up descriptor.
         """
         self.inbox.append(callback)
-        self.wakeup.set()
+        # The loop sets ``sleeping`` before it last reads the inbox, and
+        # this reads it after the append: one of the two sees the other.
+        if self.sleeping:
+            self.poller.wake()  # type: ignore[union-attr]  # made before sleeping is set
 
     # -- the end of a program -------------------------------------------------
 
@@ -515,6 +548,9 @@ class Runtime:
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
+            if self.poller is not None:  # waiters dropped above may still hold slots
+                self.poller.drop_waiters()
+            self.io_waiting = 0
             self.countdown = False
             if self.workers is not None:  # its threads end after their current call; none is joined
                 self.workers.close()

@@ -9,7 +9,6 @@ or makes a value available on a channel.  The clock is replaceable
 from __future__ import annotations
 
 import heapq
-import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -22,24 +21,26 @@ class Clock(Protocol):
         """The current time, in seconds on a monotonic scale."""
         ...
 
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
-        """Return at ``deadline`` or as soon as ``wakeup`` is set, whichever is first.
+    def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
+        """Return at ``deadline`` (the next timer's), or earlier once an outside event comes.
 
+        ``wait(timeout)`` blocks the thread in the netpoller until an outside
+        event (I/O readiness, a post from another thread) arrives, then
+        readies its goroutines and returns True, or until ``timeout`` real
+        seconds pass (None: no limit; 0: only a look) and returns False.
         Called by the scheduler loop only when no goroutine is runnable.
         """
         ...
 
 
 class SystemClock:
-    """``time.monotonic()``; sleeping is a wait on the loop's wake-up event."""
+    """``time.monotonic()``; sleeping is a wait in the netpoller up to the deadline."""
 
     def now(self) -> float:
         return time.monotonic()
 
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
-        delay = deadline - time.monotonic()
-        if delay > 0:
-            wakeup.wait(delay)
+    def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
+        wait(max(0.0, deadline - time.monotonic()))
 
 
 class TimerEntry:
