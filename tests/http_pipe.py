@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from gochan import Chan, after, recv, select
+from gochan import Case, Chan, after, recv, select
 
 
 class PipeConn:
@@ -33,7 +33,7 @@ class PipeConn:
             if self._is_closed:
                 raise OSError("use of closed network connection")
             got, closed, kick = recv(self._in), recv(self._closed), recv(self._kick)
-            cases = [got, closed, kick]
+            cases: list[Case] = [got, closed, kick]
             if self._deadline is not None:
                 left = self._deadline - time.monotonic()
                 if left <= 0:

@@ -36,8 +36,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "time": frozenset({"_chan", "_core"}),
     "context": _LOW | {"time", "_chan", "_select"},
     "errgroup": frozenset({"context", "sync", "runtime", "_errors"}),
+    "net": _LOW | {"context", "_chan", "_select", "runtime"},
+    "tls": frozenset({"net", "context", "sync"}),
     # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.
-    "http": frozenset({"_errors", "_chan", "_select", "runtime", "time", "context", "sync"}),
+    "http": frozenset(
+        {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}
+    ),
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,

@@ -104,6 +104,16 @@ from ._url import URL as URL
 from ._url import Values as Values
 from ._url import parse_query as parse_query
 from ._url import parse_url as parse_url
+from .client import Client as Client
+from .client import RoundTripper as RoundTripper
+from .client import Transport as Transport
+from .client import URLError as URLError
+from .client import default_client as default_client
+from .client import default_transport as default_transport
+from .client import get as get
+from .client import head as head
+from .client import post as post
+from .client import post_form as post_form
 from .header import Header as Header
 from .header import canonical_header_key as canonical_header_key
 from .mux import ServeMux as ServeMux
@@ -111,10 +121,13 @@ from .mux import default_serve_mux as default_serve_mux
 from .mux import handle as handle
 from .mux import handle_func as handle_func
 from .server import Server as Server
+from .server import listen_and_serve as listen_and_serve
+from .server import listen_and_serve_tls as listen_and_serve_tls
 from .server import serve as serve
 
 __all__ = [
     "URL",
+    "Client",
     "Dir",
     "Handler",
     "HandlerFunc",
@@ -133,6 +146,7 @@ __all__ = [
     "Request",
     "Response",
     "ResponseWriter",
+    "RoundTripper",
     "ServeMux",
     "Server",
     "StatusAccepted",
@@ -197,14 +211,22 @@ __all__ = [
     "StatusUpgradeRequired",
     "StatusUseProxy",
     "StatusVariantAlsoNegotiates",
+    "Transport",
+    "URLError",
     "Values",
     "canonical_header_key",
+    "default_client",
     "default_serve_mux",
+    "default_transport",
     "detect_content_type",
     "error",
     "file_server",
+    "get",
     "handle",
     "handle_func",
+    "head",
+    "listen_and_serve",
+    "listen_and_serve_tls",
     "new_request",
     "new_request_with_context",
     "no_body",
@@ -212,6 +234,8 @@ __all__ = [
     "not_found_handler",
     "parse_query",
     "parse_url",
+    "post",
+    "post_form",
     "redirect",
     "redirect_handler",
     "serve",

@@ -87,6 +87,16 @@ def handler_func(handler: Handler | HandlerFunc) -> HandlerFunc:
     return handler
 
 
+def check_write_header_code(code: int) -> None:
+    """Go's ``checkWriteHeaderCode``: a status must have three digits.
+
+    Raises:
+        ValueError: ``invalid WriteHeader code N``.
+    """
+    if not 100 <= code <= 999:
+        raise ValueError(f"invalid WriteHeader code {code}")
+
+
 def error(w: ResponseWriter, text: str, code: int) -> None:
     """Answer with status ``code`` and the plain-text body ``text`` (Go's ``http.Error``).
 

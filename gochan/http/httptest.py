@@ -8,15 +8,27 @@ real client.
 from __future__ import annotations
 
 import io
+import ssl
 
-from .. import context
+from .. import context, net, tls
+from ..runtime import go
+from . import client as _client
+from . import server as _server
+from ._handler import Handler, HandlerFunc, check_write_header_code
 from ._request import Reader, Request, Response, new_request_with_context, no_body
 from ._sniff import SNIFF_LEN, detect_content_type
 from ._status import StatusOK, status_text
 from ._url import parse_request_uri
 from .header import Header
 
-__all__ = ["ResponseRecorder", "new_recorder", "new_request"]
+__all__ = [
+    "ResponseRecorder",
+    "Server",
+    "new_recorder",
+    "new_request",
+    "new_server",
+    "new_tls_server",
+]
 
 
 class ResponseRecorder:
@@ -93,16 +105,6 @@ class ResponseRecorder:
         )
 
 
-def check_write_header_code(code: int) -> None:
-    """Go's ``checkWriteHeaderCode``: a status must have three digits.
-
-    Raises:
-        ValueError: ``invalid WriteHeader code N``.
-    """
-    if not 100 <= code <= 999:
-        raise ValueError(f"invalid WriteHeader code {code}")
-
-
 def _parse_content_length(value: str) -> int:
     return int(value) if value.isdigit() else -1
 
@@ -131,3 +133,67 @@ def new_request(method: str, target: str, body: Reader | bytes | None = None) ->
     if request.body is None:
         request.body = no_body
     return request
+
+
+class Server:
+    """Go's ``httptest.Server``: a live HTTP server on 127.0.0.1, for tests.
+
+    ``url`` is its base URL (``http://127.0.0.1:PORT``); ``client()`` a
+    client for it (for a TLS server, one that trusts its certificate).  The
+    server runs in a goroutine of the thread that made it.  ``close()`` (or
+    the end of a ``with`` block) closes it, its connections and the
+    client's idle connections.
+    """
+
+    def __init__(
+        self, handler: Handler | HandlerFunc, tls_config: ssl.SSLContext | None = None
+    ) -> None:
+        self.listener: net.Listener | tls.Listener = net.listen("tcp", "127.0.0.1:0")
+        scheme = "http"
+        if tls_config is not None:
+            self.listener = tls.Listener(self.listener, tls_config)
+            scheme = "https"
+        self.url = f"{scheme}://{self.listener.addr()}"
+        self.config = _server.Server(handler=handler)
+        self._transport = _client.Transport()
+        self._closed = False
+        go(self.config.serve, self.listener)
+
+    def client(self) -> _client.Client:
+        """A client whose transport is this server's (Go's ``Server.Client``)."""
+        return _client.Client(transport=self._transport)
+
+    def close(self) -> None:
+        """Close the server and every connection to it; never blocks."""
+        if self._closed:
+            return
+        self._closed = True
+        self.config.close()
+        self._transport.close_idle_connections()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def new_server(handler: Handler | HandlerFunc) -> Server:
+    """Start a server for ``handler`` on 127.0.0.1 (Go's ``httptest.NewServer``); never blocks.
+
+    Raises:
+        OSError: no port could be bound.
+    """
+    return Server(handler)
+
+
+def new_tls_server(handler: Handler | HandlerFunc, config: ssl.SSLContext) -> Server:
+    """As :func:`new_server`, speaking TLS with ``config``'s certificate (Go's ``NewTLSServer``).
+
+    Go makes its own certificate; here ``config`` brings one (``trustme``
+    makes one for tests).  Use a client that trusts it.
+
+    Raises:
+        OSError: no port could be bound.
+    """
+    return Server(handler, config)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import ssl
 import time as _time
 from email.utils import formatdate
 from enum import Enum
@@ -24,22 +25,21 @@ from typing import Final
 
 import h11
 
-from .. import context
+from .. import context, net, tls
 from .._chan import Chan
 from .._select import default, recv, select
 from ..runtime import go
 from ..time import after
 from ._conn import Conn, Listener
-from ._handler import Handler, HandlerFunc, handler_func
+from ._handler import Handler, HandlerFunc, check_write_header_code, handler_func
 from ._request import Request, no_body
 from ._sniff import SNIFF_LEN, detect_content_type
 from ._status import StatusInternalServerError, StatusOK, status_text
 from ._url import parse_request_uri
 from .header import Header, canonical_header_key
-from .httptest import check_write_header_code
 from .mux import default_serve_mux
 
-__all__ = ["Server", "serve"]
+__all__ = ["Server", "listen_and_serve", "listen_and_serve_tls", "serve"]
 
 log = logging.getLogger("gochan.http")
 
@@ -138,6 +138,27 @@ class Server:
             self._listeners.discard(listener)
             listener.close()
 
+    def listen_and_serve(self) -> None:
+        """Listen on TCP ``addr`` (``":http"`` if empty) and :meth:`serve` (Go's ``ListenAndServe``).
+
+        Blocks until the server is shut down or closed, then returns None.
+
+        Raises:
+            OSError: the address cannot be listened on, or ``accept`` failed.
+        """
+        self.serve(net.listen("tcp", self.addr or ":http"))
+
+    def listen_and_serve_tls(self, cert_file: str, key_file: str) -> None:
+        """As :meth:`listen_and_serve`, over TLS with this certificate and key (``":https"`` if empty).
+
+        Raises:
+            OSError: as :meth:`listen_and_serve`, or the files cannot be read.
+            ssl.SSLError: the certificate or key is invalid.
+        """
+        config = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        config.load_cert_chain(cert_file, key_file)
+        self.serve(tls.listen("tcp", self.addr or ":https", config))
+
     def _in_shutdown(self) -> bool:
         # A call, not the attribute: accept() may have let shutdown() run.
         return self._shutting_down
@@ -203,6 +224,27 @@ def serve(listener: Listener, handler: Handler | HandlerFunc | None) -> None:
         OSError: as :meth:`Server.serve`.
     """
     Server(handler=handler).serve(listener)
+
+
+def listen_and_serve(addr: str, handler: Handler | HandlerFunc | None) -> None:
+    """Serve HTTP on TCP ``addr`` with ``handler`` (Go's ``http.ListenAndServe``); blocks.
+
+    Raises:
+        OSError: as :meth:`Server.listen_and_serve`.
+    """
+    Server(addr, handler).listen_and_serve()
+
+
+def listen_and_serve_tls(
+    addr: str, cert_file: str, key_file: str, handler: Handler | HandlerFunc | None
+) -> None:
+    """Serve HTTPS on TCP ``addr`` (Go's ``http.ListenAndServeTLS``); blocks.
+
+    Raises:
+        OSError: as :meth:`Server.listen_and_serve_tls`.
+        ssl.SSLError: the certificate or key is invalid.
+    """
+    Server(addr, handler).listen_and_serve_tls(cert_file, key_file)
 
 
 class _ServerConn:
@@ -340,7 +382,11 @@ class _ServerConn:
             remote_addr=self.remote_addr,
             request_uri=target,
         )
-        request.body = _RequestBody(self) if chunked or length not in ("", "0") else no_body
+        if chunked or length not in ("", "0"):
+            request.body = _RequestBody(self)
+        else:
+            request.body = no_body
+            self._next_event()  # the EndOfMessage of the empty body: the request is all read
         request._make_ctx = self._request_context
         return request
 
