@@ -113,7 +113,7 @@ def test_resolve_reference() -> None:
     ],
 )
 def test_parse_url_errors(raw: str, message: str) -> None:
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=r"^parse ") as caught:
         http.parse_url(raw)
     assert str(caught.value) == message
 
@@ -182,9 +182,9 @@ def test_new_request_defaults_and_errors() -> None:
     assert r.method == "GET"
     assert r.body is None
     assert r.content_length == 0
-    with pytest.raises(ValueError, match='^net/http: invalid method "BAD METHOD"$'):
+    with pytest.raises(ValueError, match=r'^net/http: invalid method "BAD METHOD"$'):
         http.new_request("BAD METHOD", "http://h/")
-    with pytest.raises(ValueError, match="^parse "):
+    with pytest.raises(ValueError, match=r"^parse "):
         http.new_request("GET", "http://[::1/")
 
 
@@ -280,7 +280,7 @@ def test_recorder_write_header_once() -> None:
     assert resp.status == "201 Created"
     assert resp.content_length == 2
     assert w.flushed
-    with pytest.raises(ValueError, match="^invalid WriteHeader code 99$"):
+    with pytest.raises(ValueError, match=r"^invalid WriteHeader code 99$"):
         httptest.new_recorder().write_header(99)
 
 
