@@ -39,6 +39,9 @@ PUBLIC_MODULES = (
     "gochan.net",
     "gochan.exec",
     "gochan.testing",
+    "gochan.tls",
+    "gochan.http",
+    "gochan.http.httptest",
 )
 
 
@@ -88,6 +91,24 @@ SECTIONS = (
         "of ``Panic`` whose messages are Go's own, word for word.",
     ),
     Section("testing", "gochan.testing", ("gochan.testing",)),
+    Section("tls", "gochan.tls", ("gochan.tls",)),
+    Section(
+        "http",
+        "gochan.http",
+        (
+            "gochan.http.client",
+            "gochan.http.server",
+            "gochan.http._handler",
+            "gochan.http.mux",
+            "gochan.http._request",
+            "gochan.http.header",
+            "gochan.http._url",
+            "gochan.http._fs",
+            "gochan.http._sniff",
+            "gochan.http._status",
+        ),
+    ),
+    Section("httptest", "gochan.http.httptest", ("gochan.http.httptest",)),
 )
 
 # The pytest plugin's fixtures close the testing section; it is read, not

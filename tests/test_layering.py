@@ -46,6 +46,11 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # Pipes and child exits on the netpoller; a context stops a command, a
     # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
     "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
+    "tls": frozenset({"net", "context", "sync"}),
+    # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.
+    "http": frozenset(
+        {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}
+    ),
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
