@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from gochan import (
     wait_future,
 )
 from gochan import time as gotime
+from gochan._core import _bridge as bridge
 from gochan._core import get_runtime
 from gochan._core._bridge import DEFAULT_WORKERS, THREAD_NAME
 from gochan.runtime import set_blocking_workers
@@ -170,7 +172,43 @@ def test_many_goroutines_share_the_pool() -> None:
         return sorted(out.recv() for _ in range(50))
 
     assert run(main) == [n * n for n in range(50)]
-    assert len(blocking_threads()) <= DEFAULT_WORKERS
+
+
+def test_calls_that_wait_on_each_other_each_get_a_thread() -> None:
+    # Pipes whose reader and writer are both blocking() calls, more pairs than
+    # the old bound of min(32, cpus + 4) threads: the readers come first and
+    # hold their threads until their writers run, so a writer that waited
+    # for a free thread would never come.
+    pairs = 40
+    pipes = [os.pipe() for _ in range(pairs)]
+
+    def main() -> list[bytes]:
+        out = Chan[bytes](pairs)
+
+        def read(r: int) -> None:
+            out.send(blocking(os.read, r, 4))
+
+        for r, _ in pipes:  # every reader first
+            go(read, r)
+        wait_blocked(pairs, "blocking")
+        for _, w in pipes:
+            go(blocking, os.write, w, b"ping")
+        got = []
+        timeout = gotime.after(JOIN_TIMEOUT)  # a hang fails the test instead
+        for _ in range(pairs):
+            case = recv(out)
+            assert select(case, recv(timeout)) is case, "the writers never ran"
+            got.append(case.value)
+        return got
+
+    try:
+        assert run(main) == [b"ping"] * pairs
+    finally:
+        for _, w in pipes:
+            os.close(w)  # a reader still waiting gets the end of the stream
+        join_blocking_threads()
+        for r, _ in pipes:
+            os.close(r)
 
 
 def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
@@ -205,6 +243,95 @@ def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
     finally:
         assert set_blocking_workers(previous) == 2
     assert most == 2
+
+
+def idle_threads_after(calls: int) -> list[threading.Thread]:
+    """Run ``calls`` blocking calls at once, each on its own thread; their threads, idle."""
+    release = threading.Event()
+    out = Chan[bool](calls)
+    for _ in range(calls):
+        go(lambda: out.send(blocking(release.wait)))
+    wait_blocked(calls, "blocking")
+    threads = blocking_threads()
+    release.set()
+    for _ in range(calls):
+        out.recv()
+    return threads
+
+
+# Long enough for a thread to go idle in between, short enough to wait for.
+SHORT_IDLE_TIMEOUT = 0.05
+
+
+def test_idle_threads_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bridge, "IDLE_TIMEOUT", SHORT_IDLE_TIMEOUT)
+    monkeypatch.setattr(bridge, "WARM_WORKERS", 0)
+
+    def main() -> int:
+        threads = idle_threads_after(4)
+        for t in threads:  # they end by themselves while the program runs on
+            t.join(JOIN_TIMEOUT)
+        assert blocking(lambda: 7) == 7  # a later call starts a thread again
+        return sum(not t.is_alive() for t in threads)
+
+    assert run(main) == 4
+
+
+def test_a_few_idle_threads_stay_warm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bridge, "IDLE_TIMEOUT", SHORT_IDLE_TIMEOUT)
+    monkeypatch.setattr(bridge, "WARM_WORKERS", 2)
+
+    def main() -> int:
+        threads = idle_threads_after(5)
+        ended = 0
+        for t in threads:  # the 2 warm ones outlast many idle timeouts
+            t.join(10 * SHORT_IDLE_TIMEOUT)
+            ended += not t.is_alive()
+        return ended
+
+    assert run(main) == 3
+
+
+def test_the_dump_names_the_calls_waiting_for_the_bound() -> None:
+    # Calls that wait on each other hang once the bound is reached: the dump
+    # says which goroutines wait for a thread, and which bound stops them.
+    release = threading.Event()
+
+    def main() -> str:
+        done = Chan[object](2)
+        go(lambda: done.send(blocking(release.wait)))
+        wait_blocked(1, "blocking")
+        go(lambda: done.send(blocking(release.set)))  # never starts: the one thread waits
+        wait_blocked(2, "blocking")
+        dump = stacks()
+        release.set()
+        done.recv()
+        done.recv()
+        return dump
+
+    previous = set_blocking_workers(1)
+    try:
+        dump = run(main)
+    finally:
+        set_blocking_workers(previous)
+    assert "goroutine 2 [blocking]:" in dump
+    assert "goroutine 3 [blocking, all set_blocking_workers(1) threads busy]:" in dump
+
+
+def test_a_thread_the_system_refuses_fails_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    def main() -> None:
+        rt = get_runtime()
+        with monkeypatch.context() as patch:
+            patch.setattr(threading.Thread, "start", refuse)
+            with pytest.raises(RuntimeError, match="can't start new thread"):
+                blocking(lambda: 7)
+        assert rt.external_pending == 0
+        assert blocking(lambda: 7) == 7  # the next call gets its thread
+
+    run(main)
 
 
 def test_set_blocking_workers_checks_its_argument() -> None:

@@ -19,9 +19,8 @@ Invariants:
 
 from __future__ import annotations
 
-import os
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -33,9 +32,15 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-# concurrent.futures.ThreadPoolExecutor's default size: blocking calls are
-# mostly I/O, so a few more threads than cores.
-DEFAULT_WORKERS = min(32, (os.cpu_count() or 1) + 4)
+# The default bound on blocking()'s threads: Go's default for
+# debug.SetMaxThreads.  Go starts a thread per blocking system call, so calls
+# never wait for each other; the bound only stops a runaway program from
+# exhausting the system's threads.
+DEFAULT_WORKERS = 10_000
+# An idle worker thread ends after this many seconds without a call, unless
+# it is one of the WARM_WORKERS kept for the next burst of calls.
+IDLE_TIMEOUT = 10.0
+WARM_WORKERS = 4
 THREAD_NAME = "gochan-blocking"  # worker threads are named f"{THREAD_NAME}-{n}"
 
 
@@ -103,7 +108,7 @@ class _Call(Generic[R]):
     __slots__ = ("error", "fn", "handoff", "result")
 
     def __init__(self, fn: Callable[[], R], handoff: Handoff) -> None:
-        self.fn: Callable[[], R] | None = fn
+        self.fn: Callable[[], R] | None = fn  # cleared as it starts
         self.handoff = handoff
         self.result: R | None = None  # written by the worker thread, before complete()
         self.error: BaseException | None = None  # likewise
@@ -118,73 +123,130 @@ class _Call(Generic[R]):
             self.error = exc
         self.handoff.complete()
 
+    def fail(self, error: BaseException) -> None:
+        """Complete the call with ``error`` without running it."""
+        self.fn = None
+        self.error = error
+        self.handoff.complete()
+
 
 class WorkerPool:
-    """Up to ``size`` daemon threads running one program's blocking calls.
+    """The threads that run one program's blocking calls, as many as the calls.
 
-    Owned by one runtime: every method but the threads' own loop runs on the
-    runtime's thread.  Threads start on demand and serve calls first come,
-    first served; calls beyond ``size`` wait in the queue.  ``close()`` (at
-    the end of the program) drops the calls not started yet and lets each
-    thread end once its current call returns; nothing ever joins them, so a
-    call stuck forever cannot hang the end of ``run()`` or of the interpreter.
+    Owned by one runtime, whose thread alone submits calls; the threads take
+    them.  Every call gets a thread at once, as every blocking system call
+    gets one in Go: an idle thread if there is one, or a new one, up to
+    ``size`` threads; only beyond ``size`` do calls wait in the queue, first
+    come, first served.  A thread idle for ``idle_timeout`` seconds ends,
+    unless it is one of the ``warm`` kept.  ``close()`` (at the end of the
+    program) drops the calls not started yet and lets each thread end once
+    its current call returns; nothing ever joins them, so a call stuck
+    forever cannot hang the end of ``run()`` or of the interpreter.
+
+    Invariants, under ``_lock``:
+     - ``idle`` counts the threads not running a call (waiting for one, or
+       just started), so ``threads - idle`` calls are running;
+     - a queued call beyond ``idle`` means ``threads >= size``: each call
+       has a thread on its way, or waits for the bound.
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.threads = 0  # threads started and not yet told to stop
-        self.unfinished = 0  # calls submitted whose completion has not reached the loop
-        self._calls: queue.SimpleQueue[_Call[Any] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)  # a call queued, or a stop
+        self._calls: deque[_Call[Any]] = deque()  # submitted, not taken by a thread yet
+        self.size = size  # at most this many threads; written by resize()
+        self.threads = 0  # threads started and not ended (or ending)
+        self.idle = 0  # of them, those not running a call
+        self.started = 0  # threads ever started, to name them
+        self.closed = False  # set once, by close(): the threads end
+        # Taken from the module at construction, so tests can shorten them.
+        self.idle_timeout = IDLE_TIMEOUT
+        self.warm = WARM_WORKERS
 
     def call(self, rt: Runtime, fn: Callable[[], R]) -> R:
         """Run ``fn()`` on a worker thread; park the calling goroutine until it returns."""
         rt.current or rt.implicit_main()  # raises before anything starts, if not in a goroutine
-        handoff = Handoff(rt, self._finished)
-        call = _Call(fn, handoff)
-        self.unfinished += 1
-        self._calls.put(call)
-        if self.unfinished > self.threads and self.threads < self.size:
-            self._start_thread()
-        handoff.wait(WaitReason.BLOCKING)
+        call = _Call(fn, Handoff(rt))
+        with self._lock:
+            self._calls.append(call)
+            start = len(self._calls) > self.idle and self.threads < self.size
+            if start:
+                self.threads += 1
+                self.idle += 1  # counted idle until it takes a call
+                self.started += 1
+            else:
+                self._cond.notify()  # an idle thread takes it, or the call waits for the bound
+        if start:
+            self._start_thread(call)
+        call.handoff.wait(WaitReason.BLOCKING)
         error = call.error
         if error is not None:
             call.error = None  # no cycle through the traceback's frames
             raise error
         return call.result  # type: ignore[return-value]
 
-    def _finished(self) -> None:
-        self.unfinished -= 1
+    def _start_thread(self, call: _Call[Any]) -> None:
+        """Start the thread counted for ``call``; if the system refuses one, ``call`` fails."""
+        try:
+            threading.Thread(
+                target=self._serve, name=f"{THREAD_NAME}-{self.started}", daemon=True
+            ).start()
+        except RuntimeError as exc:  # "can't start new thread": the system's limit
+            with self._lock:
+                self.threads -= 1
+                self.idle -= 1
+                try:
+                    self._calls.remove(call)
+                except ValueError:
+                    return  # another thread took it
+            call.fail(exc)
+
+    def queued(self) -> list[Goroutine]:
+        """The goroutines whose calls wait for a thread (the bound is reached)."""
+        with self._lock:
+            # The first ``idle`` calls have a thread on its way; the rest wait for the bound.
+            waiting = list(self._calls)[self.idle :]
+        return [g for call in waiting if (g := call.handoff.waiter) is not None]
 
     def resize(self, size: int) -> None:
-        """At most ``size`` threads from now on; extra idle threads end."""
-        for _ in range(self.threads - size):
-            self._calls.put(None)
-        self.threads = min(self.threads, size)
-        self.size = size
+        """At most ``size`` threads from now on; extra threads end when idle."""
+        with self._lock:
+            self.size = size
+            self._cond.notify_all()
 
     def close(self) -> None:
         """Drop the calls not started and end every thread after its current call."""
-        while True:
-            try:
-                self._calls.get_nowait()
-            except queue.Empty:
-                break
-        for _ in range(self.threads):
-            self._calls.put(None)
-        self.threads = 0
+        with self._lock:
+            self._calls.clear()
+            self.closed = True
+            self._cond.notify_all()
 
-    def _start_thread(self) -> None:
-        self.threads += 1
-        threading.Thread(
-            target=_serve, args=(self._calls,), name=f"{THREAD_NAME}-{self.threads}", daemon=True
-        ).start()
-
-
-def _serve(calls: queue.SimpleQueue[_Call[Any] | None]) -> None:
-    """A worker thread's loop: run calls until told to stop (``None``)."""
-    while (call := calls.get()) is not None:
-        call.run()
-        del call  # hold no finished call's result while idle
+    def _serve(self) -> None:
+        """A worker thread's loop: take calls until closed, shrunk past, or idle too long."""
+        with self._lock:
+            timed_out = False
+            while True:
+                if self.closed or self.threads > self.size:
+                    break
+                if self._calls:
+                    call = self._calls.popleft()
+                    self.idle -= 1
+                    self._lock.release()
+                    try:
+                        call.run()
+                    finally:
+                        del call  # hold no finished call's result while idle
+                        self._lock.acquire()
+                    self.idle += 1
+                    timed_out = False
+                    continue
+                if timed_out and self.threads > self.warm:
+                    break
+                timed_out = not self._cond.wait(self.idle_timeout)
+            self.threads -= 1
+            self.idle -= 1
+            if self._calls:
+                self._cond.notify()  # the call this thread was woken for goes to another
 
 
 def call_blocking(rt: Runtime, fn: Callable[[], R]) -> R:

@@ -548,6 +548,8 @@ class Runtime:
         report); all of them when None.
         """
         runnable = set(map(id, self.runq))
+        # blocking() calls queued behind the bound on threads: the dump says so.
+        waiting_for_thread = () if self.workers is None else self.workers.queued()
         parts = []
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
             if only is not None and g.id not in only:
@@ -557,6 +559,8 @@ class Runtime:
                 frame: FrameType | None = sys._getframe(1)
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
+                if g in waiting_for_thread:
+                    state += f", all set_blocking_workers({self.max_workers}) threads busy"
                 frame = None if g.glet is None else g.glet.gr_frame
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:
