@@ -34,6 +34,7 @@ PUBLIC_MODULES = (
     "gochan.context",
     "gochan.time",
     "gochan.errgroup",
+    "gochan.signal",
     "gochan.testing",
 )
 
@@ -79,6 +80,7 @@ SECTIONS = (
         intro="Every exception gochan raises.  Go's run-time panics are subclasses "
         "of ``Panic`` whose messages are Go's own, word for word.",
     ),
+    Section("signal", "gochan.signal", ("gochan.signal",)),
     Section("testing", "gochan.testing", ("gochan.testing",)),
 )
 

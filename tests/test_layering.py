@@ -23,7 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"testing", "_pytest_plugin"}
+    | {"signal", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "_errors": frozenset(),
@@ -36,6 +36,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "time": frozenset({"_chan", "_core"}),
     "context": _LOW | {"time", "_chan", "_select"},
     "errgroup": frozenset({"context", "sync", "runtime", "_errors"}),
+    # Go's os/signal; the one module besides _core that sets signal handlers.
+    "signal": _LOW | {"_chan", "_select", "context"},
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
@@ -165,6 +167,23 @@ def test_only_core_imports_greenlet() -> None:
         if unit(module_name(path)) != "_core"
         for imp in imports(path)
         if imp.module.split(".")[0] == "greenlet"
+    ]
+    assert bad == []
+
+
+# Signal handlers are process-wide: only these units may set them.  gochan.signal
+# (Go's os/signal) for programs, __main__ for its SIGQUIT dump, _core for the
+# scheduler's own wake-ups.
+SIGNAL_HANDLERS = frozenset({"signal", "__main__", "_core"})
+
+
+def test_only_the_signal_package_handles_signals() -> None:
+    bad = [
+        f"{imp.where()}: imports {imp.module}"
+        for path in source_files()
+        if unit(module_name(path)) not in SIGNAL_HANDLERS
+        for imp in imports(path)
+        if imp.module == "signal"
     ]
     assert bad == []
 

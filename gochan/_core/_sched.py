@@ -89,6 +89,11 @@ class Runtime:
         self.inbox: deque[Callable[[], None]] = deque()
         self.wakeup = threading.Event()
         self.external_pending = 0  # posts still expected from other threads
+        # Set by gochan.signal while channels of this runtime are notified of
+        # signals: a signal may come at any time, so the program waits for one
+        # rather than deadlock (Go's os/signal loop is never asleep).
+        # end_main() calls it, which ends the notifications with the program.
+        self.signal_watch: Callable[[], None] | None = None
         # blocking()'s threads: made by a program's first call, closed by end_main().
         self.workers: WorkerPool | None = None
         self.max_workers = DEFAULT_WORKERS  # their bound, set by set_blocking_workers()
@@ -392,7 +397,9 @@ class Runtime:
             if timers.heap:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
-            self.countdown = bool(timers.heap) or self.external_pending > 0
+            self.countdown = (
+                bool(timers.heap) or self.external_pending > 0 or self.signal_watch is not None
+            )
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -402,7 +409,7 @@ class Runtime:
             if self.idle_waiters and self._wake_idle_waiters():
                 continue
             deadline = timers.next_deadline()
-            if self.external_pending or inbox:
+            if self.external_pending or inbox or self.signal_watch is not None:
                 if deadline is None:
                     self.wakeup.wait()
                 else:
@@ -510,6 +517,8 @@ class Runtime:
             if self._interrupt_all_but_main():
                 self.park(WaitReason.SHUTDOWN, None)
         finally:
+            if self.signal_watch is not None:
+                self.signal_watch()
             self.runq.clear()
             self.goroutines.clear()
             self.idle_waiters.clear()
