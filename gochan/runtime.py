@@ -134,7 +134,8 @@ def set_blocking_workers(n: int) -> int:
     The default bound is 10,000, Go's default for ``debug.SetMaxThreads``,
     which only stops a runaway program: below it, every call gets a thread
     at once.  A new bound takes effect at once: extra threads end once idle,
-    and calls beyond ``n`` wait for a free thread, first come, first served.
+    calls waiting for the old bound get threads up to the new one, and calls
+    beyond ``n`` wait for a free thread, first come, first served.
     Calls that wait on each other can then hang: :func:`stacks` shows each
     goroutine whose call waits as ``[blocking, all set_blocking_workers(n)
     threads busy]``.  Such a hang is not reported as a deadlock, as a call

@@ -15,6 +15,7 @@ from gochan import (
     Chan,
     Deadlock,
     GoroutinePanic,
+    WaitGroup,
     blocking,
     context,
     future_done,
@@ -191,14 +192,16 @@ def test_calls_that_wait_on_each_other_each_get_a_thread() -> None:
         for r, _ in pipes:  # every reader first
             go(read, r)
         wait_blocked(pairs, "blocking")
+        writers = WaitGroup()
         for _, w in pipes:
-            go(blocking, os.write, w, b"ping")
+            writers.go(blocking, os.write, w, b"ping")
         got = []
         timeout = gotime.after(JOIN_TIMEOUT)  # a hang fails the test instead
         for _ in range(pairs):
             case = recv(out)
             assert select(case, recv(timeout)) is case, "the writers never ran"
             got.append(case.value)
+        writers.wait()
         return got
 
     try:
@@ -211,17 +214,37 @@ def test_calls_that_wait_on_each_other_each_get_a_thread() -> None:
             os.close(r)
 
 
+def test_parked_threads_each_take_one_of_a_burst_of_calls() -> None:
+    # Three threads park after a first round; three calls made at once must
+    # then run at once, each on a thread of its own: they meet at a barrier.
+    def main() -> list[int]:
+        out = Chan[int](3)
+        for _ in range(3):
+            go(lambda: out.send(blocking(int)))
+        for _ in range(3):
+            out.recv()
+        barrier = threading.Barrier(3, timeout=JOIN_TIMEOUT)
+        for _ in range(3):
+            go(lambda: out.send(blocking(barrier.wait)))
+        return sorted(out.recv() for _ in range(3))
+
+    assert run(main) == [0, 1, 2]
+
+
 def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
     release = threading.Event()
     lock = threading.Lock()
     running = 0
     most = 0
+    two_running: Future[None] = Future()
 
     def work() -> None:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
+            if running == 2 and not two_running.done():
+                two_running.set_result(None)
         release.wait()
         with lock:
             running -= 1
@@ -230,7 +253,8 @@ def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
         done = Chan[None](5)
         for _ in range(5):
             go(lambda: done.send(blocking(work)))
-        wait_blocked(5, "blocking")  # 2 calls run, 3 wait for a thread
+        wait_blocked(5, "blocking")
+        wait_future(two_running)  # 2 calls run, 3 wait for a thread
         threads = len(blocking_threads())
         release.set()
         for _ in range(5):
@@ -263,16 +287,28 @@ def idle_threads_after(calls: int) -> list[threading.Thread]:
 SHORT_IDLE_TIMEOUT = 0.05
 
 
+def ended_while_running(threads: list[threading.Thread], each: float) -> int:
+    """How many of ``threads`` end within ``each`` seconds of one another, while the
+    program runs on (its loop decides which idle threads end)."""
+    joined: Future[int] = Future()
+
+    def join_all() -> None:
+        for t in threads:
+            t.join(each)
+        joined.set_result(sum(not t.is_alive() for t in threads))
+
+    threading.Thread(target=join_all).start()
+    return wait_future(joined)
+
+
 def test_idle_threads_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bridge, "IDLE_TIMEOUT", SHORT_IDLE_TIMEOUT)
     monkeypatch.setattr(bridge, "WARM_WORKERS", 0)
 
     def main() -> int:
-        threads = idle_threads_after(4)
-        for t in threads:  # they end by themselves while the program runs on
-            t.join(JOIN_TIMEOUT)
+        ended = ended_while_running(idle_threads_after(4), JOIN_TIMEOUT)
         assert blocking(lambda: 7) == 7  # a later call starts a thread again
-        return sum(not t.is_alive() for t in threads)
+        return ended
 
     assert run(main) == 4
 
@@ -282,12 +318,8 @@ def test_a_few_idle_threads_stay_warm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bridge, "WARM_WORKERS", 2)
 
     def main() -> int:
-        threads = idle_threads_after(5)
-        ended = 0
-        for t in threads:  # the 2 warm ones outlast many idle timeouts
-            t.join(10 * SHORT_IDLE_TIMEOUT)
-            ended += not t.is_alive()
-        return ended
+        # The 2 warm ones outlast many idle timeouts.
+        return ended_while_running(idle_threads_after(5), 10 * SHORT_IDLE_TIMEOUT)
 
     assert run(main) == 3
 
@@ -362,6 +394,53 @@ def test_shrinking_the_bound_ends_idle_threads() -> None:
     previous = set_blocking_workers(4)
     try:
         assert run(main) == 3
+    finally:
+        set_blocking_workers(previous)
+
+
+def test_raising_the_bound_starts_the_calls_waiting_for_it() -> None:
+    release = threading.Event()
+
+    def main() -> str:
+        done = Chan[object](2)
+        go(lambda: done.send(blocking(release.wait)))
+        wait_blocked(1, "blocking")
+        go(lambda: done.send(blocking(lambda: "ran")))  # waits for the one thread
+        wait_blocked(2, "blocking")
+        set_blocking_workers(2)
+        got = str(done.recv())  # while the first call still holds its thread
+        release.set()
+        done.recv()
+        return got
+
+    previous = set_blocking_workers(1)
+    try:
+        assert run(main) == "ran"
+    finally:
+        set_blocking_workers(previous)
+
+
+def test_calls_queued_at_the_bound_still_run_after_it_shrinks() -> None:
+    release = threading.Event()
+
+    def wait_then_send(out: Chan[str], name: str) -> None:
+        blocking(release.wait)
+        out.send(name)
+
+    def main() -> list[str]:
+        out = Chan[str](3)
+        for name in ("a", "b"):
+            go(wait_then_send, out, name)
+        wait_blocked(2, "blocking")
+        go(lambda: out.send(blocking(lambda: "queued")))
+        wait_blocked(3, "blocking")
+        set_blocking_workers(1)  # one thread ends after its call; the other takes the queued one
+        release.set()
+        return sorted(out.recv() for _ in range(3))
+
+    previous = set_blocking_workers(2)
+    try:
+        assert run(main) == ["a", "b", "queued"]
     finally:
         set_blocking_workers(previous)
 

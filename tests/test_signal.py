@@ -24,6 +24,7 @@ from gochan import (
     run,
     select,
     signal,
+    time,
 )
 from gochan._core import get_runtime
 from gochan.testing import wait_blocked
@@ -109,6 +110,24 @@ def test_waiting_for_a_signal_is_not_a_deadlock() -> None:
             signal.stop(ch)
 
     assert run(main) is SIGUSR1
+
+
+def test_a_signal_wakes_the_loop_asleep_until_a_timer() -> None:
+    def send_once_main_waits() -> None:
+        wait_blocked(1, "select")
+        kill(SIGUSR1)
+
+    def main() -> bool:
+        ch = Chan[Signals](1)
+        signal.notify(ch, SIGUSR1)
+        try:
+            go(send_once_main_waits)
+            got = recv(ch)
+            return select(got, recv(time.after(60))) is got  # no waiting for the timer
+        finally:
+            signal.stop(ch)
+
+    assert run(main)
 
 
 def test_once_no_channel_is_notified_a_deadlock_is_seen_again() -> None:
