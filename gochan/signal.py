@@ -84,9 +84,9 @@ def notify(c: SendChan[signal.Signals], /, *signals: signal.Signals) -> None:
     several channels notified of a signal gets its own copy.
 
     The send never blocks: a signal that finds ``c`` full is dropped, so
-    give ``c`` a buffer (one slot is enough for one kind of signal).  Does
-    not block.  While a channel is notified, goroutines waiting for a
-    signal are not a deadlock.  ``SIGKILL`` and ``SIGSTOP`` are accepted and
+    give ``c`` a buffer (one slot is enough for one kind of signal).
+    ``notify`` itself does not block.  While a channel is notified,
+    goroutines waiting for a signal are not a deadlock.  ``SIGKILL`` and ``SIGSTOP`` are accepted and
     never arrive, as in Go.
 
     Raises:
