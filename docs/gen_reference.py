@@ -38,6 +38,7 @@ PUBLIC_MODULES = (
     "gochan.singleflight",
     "gochan.net",
     "gochan.exec",
+    "gochan.signal",
     "gochan.testing",
     "gochan.tls",
     "gochan.http",
@@ -90,6 +91,7 @@ SECTIONS = (
         intro="Every exception gochan raises.  Go's run-time panics are subclasses "
         "of ``Panic`` whose messages are Go's own, word for word.",
     ),
+    Section("signal", "gochan.signal", ("gochan.signal",)),
     Section("testing", "gochan.testing", ("gochan.testing",)),
     Section("tls", "gochan.tls", ("gochan.tls",)),
     Section(

@@ -88,6 +88,7 @@ API_SUBMODULES = {
     "gochan.exec": {
         "command", "command_context", "Cmd", "ExitError", "ErrNotFound",
     },
+    "gochan.signal": {"notify", "stop", "ignore", "ignored", "reset", "notify_context"},
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -143,7 +144,9 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
 
 # singleflight's Group would shadow errgroup's, and the I/O packages are beside the
 # language's names, not among them: their names stay in their packages.
-SUBMODULES_ONLY = {"gochan.testing", "gochan.singleflight", "gochan.net", "gochan.exec"}
+SUBMODULES_ONLY = {
+    "gochan.testing", "gochan.singleflight", "gochan.net", "gochan.exec", "gochan.signal",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - SUBMODULES_ONLY))

@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"semaphore", "singleflight", "net", "exec", "testing", "_pytest_plugin"}
+    | {"semaphore", "singleflight", "net", "exec", "signal", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "_errors": frozenset(),
@@ -51,6 +51,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "http": frozenset(
         {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}
     ),
+    # Go's os/signal; the one module besides _core that sets signal handlers.
+    "signal": _LOW | {"_chan", "_select", "context"},
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
@@ -180,6 +182,23 @@ def test_only_core_imports_greenlet_and_the_os_readiness_apis() -> None:
         if unit(module_name(path)) != "_core"
         for imp in imports(path)
         if imp.module.split(".")[0] in ("greenlet", "selectors", "select")
+    ]
+    assert bad == []
+
+
+# Signal handlers are process-wide: only these units may set them.  gochan.signal
+# (Go's os/signal) for programs, __main__ for its SIGQUIT dump, _core for the
+# scheduler's own wake-ups.
+SIGNAL_HANDLERS = frozenset({"signal", "__main__", "_core"})
+
+
+def test_only_the_signal_package_handles_signals() -> None:
+    bad = [
+        f"{imp.where()}: imports {imp.module}"
+        for path in source_files()
+        if unit(module_name(path)) not in SIGNAL_HANDLERS
+        for imp in imports(path)
+        if imp.module == "signal"
     ]
     assert bad == []
 

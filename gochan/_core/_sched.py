@@ -97,6 +97,11 @@ class Runtime:
         # from other threads wake it; written by the loop only.
         self.sleeping = False
         self.io_waiting = 0  # goroutines parked on descriptors (see _netpoll)
+        # Set by gochan.signal while channels of this runtime are notified of
+        # signals: a signal may come at any time, so the program waits for one
+        # rather than deadlock (Go's os/signal loop is never asleep).
+        # end_main() calls it, which ends the notifications with the program.
+        self.signal_watch: Callable[[], None] | None = None
         # blocking()'s threads: made by a program's first call, closed by end_main().
         self.workers: WorkerPool | None = None
         self.max_workers = DEFAULT_WORKERS  # their bound, set by set_blocking_workers()
@@ -405,7 +410,12 @@ class Runtime:
                 # A visit while goroutines run: I/O is not starved by them.
                 self.poller.poll(0)  # type: ignore[union-attr]  # set by the first wait
             slept = False
-            self.countdown = bool(timers.heap) or self.external_pending > 0 or self.io_waiting > 0
+            self.countdown = (
+                bool(timers.heap)
+                or self.external_pending > 0
+                or self.io_waiting > 0
+                or self.signal_watch is not None
+            )
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -415,7 +425,9 @@ class Runtime:
             if self.idle_waiters and self._wake_idle_waiters():
                 continue
             deadline = timers.next_deadline()
-            if deadline is None and not (self.external_pending or self.io_waiting or inbox):
+            if deadline is None and not (
+                self.external_pending or self.io_waiting or inbox or self.signal_watch is not None
+            ):
                 self._no_progress()
                 continue
             self._sleep(deadline)
@@ -543,6 +555,8 @@ class Runtime:
             if self._interrupt_all_but_main():
                 self.park(WaitReason.SHUTDOWN, None)
         finally:
+            if self.signal_watch is not None:
+                self.signal_watch()
             self.runq.clear()
             self.goroutines.clear()
             self.idle_waiters.clear()
@@ -584,6 +598,8 @@ class Runtime:
         report); all of them when None.
         """
         runnable = set(map(id, self.runq))
+        # blocking() calls queued behind the bound on threads: the dump says so.
+        waiting_for_thread = () if self.workers is None else self.workers.queued()
         parts = []
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
             if only is not None and g.id not in only:
@@ -593,6 +609,8 @@ class Runtime:
                 frame: FrameType | None = sys._getframe(1)
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
+                if g in waiting_for_thread:
+                    state += f", all set_blocking_workers({self.max_workers}) threads busy"
                 frame = None if g.glet is None else g.glet.gr_frame
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:
