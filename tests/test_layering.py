@@ -186,10 +186,11 @@ def test_only_core_imports_greenlet_and_the_os_readiness_apis() -> None:
     assert bad == []
 
 
-# Signal handlers are process-wide: only these units may set them.  gochan.signal
-# (Go's os/signal) for programs, __main__ for its SIGQUIT dump, _core for the
-# scheduler's own wake-ups.
-SIGNAL_HANDLERS = frozenset({"signal", "__main__", "_core"})
+# Signal handlers are process-wide: only these units may import Python's signal.
+# gochan.signal (Go's os/signal) for programs, __main__ for its SIGQUIT dump,
+# _core for the scheduler's own wake-ups; exec names and sends the signals that
+# end a command, and sets no handler.
+SIGNAL_HANDLERS = frozenset({"signal", "__main__", "_core", "exec"})
 
 
 def test_only_the_signal_package_handles_signals() -> None:
