@@ -22,6 +22,7 @@ from gochan import (
     sync,
     time,
 )
+from gochan._chan import NIL
 from gochan._core import get_runtime
 from gochan.testing import VirtualClock, wait_blocked
 
@@ -52,7 +53,7 @@ def test_background_and_todo_are_never_cancelled() -> None:
         (context.background(), "context.Background"),
         (context.todo(), "context.TODO"),
     ):
-        assert ctx.done() is None
+        assert ctx.done() is NIL
         assert ctx.err() is None
         assert ctx.deadline() is None
         assert ctx.value("k") is None
@@ -181,7 +182,6 @@ def test_cancel_wakes_every_receiver_of_done() -> None:
         def waiter() -> None:
             nonlocal woke
             done = ctx.done()
-            assert done is not None
             done.recv()
             woke += 1
 
@@ -250,7 +250,6 @@ def test_with_timeout_expires_at_its_deadline(clock: VirtualClock) -> None:
         ctx, cancel = context.with_timeout(context.background(), 0.5)
         assert ctx.deadline() == T0 + 0.5
         done = ctx.done()
-        assert done is not None
         done.recv()
         assert clock.now() == T0 + 0.5
         err = ctx.err()
@@ -349,7 +348,7 @@ def test_without_cancel_keeps_values_not_cancellation() -> None:
         detached = context.without_cancel(parent)
         cancel()
         assert detached.value("k") == 1
-        assert detached.done() is None
+        assert detached.done() is NIL
         assert detached.err() is None
         assert context.cause(detached) is None
         child, cancel_child = context.with_cancel(detached)
@@ -441,7 +440,7 @@ class ChanContext(context.Context):
     def deadline(self) -> float | None:
         return None
 
-    def done(self) -> RecvChan[None] | None:
+    def done(self) -> RecvChan[None]:
         return self.ch
 
     def err(self) -> Exception | None:
@@ -462,7 +461,6 @@ def test_a_user_context_as_parent_is_watched() -> None:
         assert child.value("own") == "own"
         parent.close()
         done = child.done()
-        assert done is not None
         done.recv()
         assert isinstance(child.err(), Canceled)
         cancel()

@@ -180,7 +180,6 @@ def test_after_on_the_real_clock_within_tolerance() -> None:
 def test_timer_channel_looks_unbuffered_but_keeps_the_fired_value(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
-        assert t.c is not None
         assert (len(t.c), t.c.cap) == (0, 0)
         time.sleep(5)  # the timer fires at T0+1 with nobody receiving
         assert (len(t.c), t.c.cap) == (0, 0)
@@ -191,7 +190,7 @@ def test_timer_channel_looks_unbuffered_but_keeps_the_fired_value(clock: Virtual
 
 def test_zero_and_negative_durations_fire_at_once(clock: VirtualClock) -> None:
     def main() -> list[float]:
-        return [time.new_timer(0).c.recv(), time.after(-5).recv()]  # type: ignore[union-attr]
+        return [time.new_timer(0).c.recv(), time.after(-5).recv()]
 
     assert run(main) == [T0, T0]
 
@@ -223,7 +222,6 @@ def test_timer_stop_after_fired_but_unreceived_discards_the_value(clock: Virtual
 def test_timer_stop_after_receive_returns_false(clock: VirtualClock) -> None:
     def main() -> None:
         t = time.new_timer(1)
-        assert t.c is not None
         t.c.recv()
         assert t.stop() is False
 
@@ -234,7 +232,6 @@ def test_timer_reset_while_running_moves_the_single_firing(clock: VirtualClock) 
     def main() -> None:
         t = time.new_timer(1)
         assert t.reset(3) is True
-        assert t.c is not None
         assert t.c.recv() == T0 + 3
         time.sleep(10)
         assert recv_now(t.c) is None  # it fired once
@@ -248,7 +245,6 @@ def test_timer_reset_after_fired_unreceived_drops_the_stale_value(clock: Virtual
         time.sleep(2)  # fired at T0+1, unreceived
         assert t.reset(1) is True
         assert recv_now(t.c) is None
-        assert t.c is not None
         assert t.c.recv() == T0 + 3
 
     run(main)
@@ -259,7 +255,6 @@ def test_timer_reset_after_stop_rearms(clock: VirtualClock) -> None:
         t = time.new_timer(1)
         t.stop()
         assert t.reset(2) is False
-        assert t.c is not None
         assert t.c.recv() == T0 + 2
 
     run(main)
@@ -282,9 +277,8 @@ def test_stop_racing_a_firing_into_a_parked_receiver(clock: VirtualClock) -> Non
     # the value already belongs to T1, so stop() reports False and T1 gets it.
     def main() -> tuple[bool, float]:
         t = time.new_timer(1)
-        assert t.c is not None
         got = Chan[float](1)
-        go(lambda: got.send(t.c.recv()))  # type: ignore[union-attr]
+        go(lambda: got.send(t.c.recv()))
         time.sleep(1)  # due at the same time, after t
         return t.stop(), got.recv()
 
@@ -393,12 +387,8 @@ def test_ticker_rejects_non_positive_intervals() -> None:
 
 
 def test_tick(clock: VirtualClock) -> None:
-    assert time.tick(0) is None
-    assert time.tick(-1) is None
-
     def main() -> list[float]:
         ch = time.tick(2)
-        assert ch is not None
         return [ch.recv(), ch.recv()]
 
     assert run(main) == [T0 + 2, T0 + 4]
@@ -410,8 +400,7 @@ def test_tick(clock: VirtualClock) -> None:
 def test_after_func_runs_fn_in_its_own_goroutine(clock: VirtualClock) -> None:
     def main() -> tuple[float, str]:
         ch = Chan[tuple[float, str]]()
-        t = time.after_func(1, lambda: ch.send((clock.now(), "ran")))  # blocks: needs a goroutine
-        assert t.c is None
+        time.after_func(1, lambda: ch.send((clock.now(), "ran")))  # blocks: needs a goroutine
         return ch.recv()
 
     assert run(main) == (T0 + 1, "ran")

@@ -5,6 +5,7 @@ The rest of gochan uses the names listed here and nothing else of ``_core``.
 
 from ._bridge import call_blocking as call_blocking
 from ._bridge import on_future_done as on_future_done
+from ._bridge import post_to_program as post_to_program
 from ._bridge import set_workers as set_workers
 from ._bridge import wait_future as wait_future
 from ._goroutine import Goroutine as Goroutine
@@ -45,6 +46,7 @@ __all__ = [
     "getcurrent",
     "has_waiter",
     "on_future_done",
+    "post_to_program",
     "push",
     "set_workers",
     "switch_to",

@@ -3,7 +3,8 @@
 The one crossing (and the only code of gochan that other threads run):
 another thread finishes some work and calls :meth:`Handoff.complete`, which
 posts one callback to the runtime's inbox (:meth:`Runtime.post`) and wakes
-the loop.  Everything else (readying a goroutine, closing a channel) happens
+the loop; or it calls a function that gochan lets any thread call (a cancel
+function, ``Timer.stop``), which posts itself with :func:`post_to_program`.  Everything else (readying a goroutine, closing a channel) happens
 in that callback, on the runtime's own thread.  Worker threads never touch a
 channel, a goroutine or the runtime's state.
 
@@ -185,6 +186,26 @@ def _serve(calls: queue.SimpleQueue[_Call[Any] | None]) -> None:
     while (call := calls.get()) is not None:
         call.run()
         del call  # hold no finished call's result while idle
+
+
+def post_to_program(rt: Runtime, callback: Callable[[], object]) -> None:
+    """From any thread: run ``callback`` on ``rt``'s loop, within the program running now.
+
+    How a call made on another thread (a cancel function, ``Timer.stop``)
+    takes effect on the runtime that owns what it acts on, as if made there,
+    once that runtime's loop takes its inbox.  Nothing happens if no program
+    runs on ``rt``'s thread, or if it ends first: what the callback would act
+    on ended with it.  Reads ``rt.main`` from this thread, a single reference.
+    """
+    program = rt.main
+    if program is None:
+        return
+
+    def run_in_program() -> None:
+        if rt.main is program:
+            callback()
+
+    rt.post(run_in_program)
 
 
 def call_blocking(rt: Runtime, fn: Callable[[], R]) -> R:

@@ -41,7 +41,7 @@ from greenlet import greenlet
 from .._errors import Deadlock, GoroutinePanic
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
-from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
+from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 
 # switch_to(glet) is glet.switch(), called through the method itself: that
 # spares the method lookup on the greenlet, which does not specialize.
@@ -86,7 +86,7 @@ class Runtime:
         self.clock: Clock = SystemClock()
         self.rng = random.Random()
         # Thread-safe inbox: callbacks posted by other threads, run on the loop.
-        self.inbox: deque[Callable[[], None]] = deque()
+        self.inbox: deque[Callable[[], object]] = deque()
         self.wakeup = threading.Event()
         self.external_pending = 0  # posts still expected from other threads
         # blocking()'s threads: made by a program's first call, closed by end_main().
@@ -393,6 +393,8 @@ class Runtime:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
             self.countdown = bool(timers.heap) or self.external_pending > 0
+            if inbox:  # posted since it was taken; read after the store (see post())
+                self.countdown = True
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -464,8 +466,11 @@ class Runtime:
     # -- timers and other threads ---------------------------------------------
 
     def add_timer(self, delay: float, callback: Callable[[], None]) -> TimerEntry:
-        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0)."""
-        return self.add_timer_at(self.clock.now() + delay, callback)
+        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0).
+
+        Never, for a ``delay`` beyond Go's longest duration (see ``_timers``).
+        """
+        return self.add_timer_at(deadline_after(self.clock.now(), delay), callback)
 
     def add_timer_at(self, when: float, callback: Callable[[], None]) -> TimerEntry:
         """Run ``callback`` on the loop once the clock reads ``when``."""
@@ -477,15 +482,18 @@ class Runtime:
         self.countdown = True
         self.external_pending += 1
 
-    def post(self, callback: Callable[[], None]) -> None:
+    def post(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
         point for other threads, which touch nothing else of the runtime.
 
         A poster that makes the loop wait for it first counts itself in
         ``external_pending`` (from the runtime's thread), and its callback
-        counts itself out.
+        counts itself out.  A busy loop takes the inbox within ``_HUB_EVERY``
+        switches: ``countdown`` is set after the append, and the loop stores
+        its own value before it looks at the inbox again, so no post is missed.
         """
         self.inbox.append(callback)
+        self.countdown = True
         self.wakeup.set()
 
     # -- the end of a program -------------------------------------------------

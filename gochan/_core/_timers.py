@@ -4,6 +4,11 @@ Timers belong to one runtime and fire inside its scheduler loop: a timer's
 callback runs on the loop, must not block, and typically readies a goroutine
 or makes a value available on a channel.  The clock is replaceable
 (``Runtime.clock``) so tests can run on virtual time.
+
+A timer due farther ahead than Go's longest duration (``MAX_DELAY``, about
+292 years; ``float("inf")`` included) never fires: it is kept out of the
+heap, so it is not work pending and a program that waits only on such timers
+is a deadlock.
 """
 
 from __future__ import annotations
@@ -13,6 +18,15 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+# Go's longest Duration, 2**63 - 1 nanoseconds: a timer set farther ahead never fires.
+MAX_DELAY = (2**63 - 1) / 1e9
+NEVER = float("inf")  # the ``when`` of a timer that never fires
+
+
+def deadline_after(now: float, delay: float) -> float:
+    """When a timer set at ``now`` for ``delay`` seconds fires: NEVER beyond MAX_DELAY."""
+    return now + delay if delay <= MAX_DELAY else NEVER
 
 
 class Clock(Protocol):
@@ -39,7 +53,8 @@ class SystemClock:
     def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
         delay = deadline - time.monotonic()
         if delay > 0:
-            wakeup.wait(delay)
+            # Beyond TIMEOUT_MAX (just under MAX_DELAY), wait() overflows.
+            wakeup.wait(min(delay, threading.TIMEOUT_MAX))
 
 
 class TimerEntry:
@@ -76,7 +91,10 @@ class TimerHeap:
         return len(self.heap) - self.cancelled
 
     def add(self, when: float, callback: Callable[[], None]) -> TimerEntry:
+        """A pending timer firing at ``when``; one due at NEVER is not kept (nothing fires it)."""
         entry = TimerEntry(when, callback)
+        if when == NEVER:
+            return entry
         self.seq += 1
         heapq.heappush(self.heap, (when, self.seq, entry))
         return entry
@@ -86,6 +104,8 @@ class TimerHeap:
         if entry.callback is None:
             return False
         entry.callback = None
+        if entry.when == NEVER:
+            return True  # never in the heap
         self.cancelled += 1
         if self.cancelled > 32 and self.cancelled * 2 > len(self.heap):
             self.heap = [item for item in self.heap if item[2].callback is not None]
