@@ -22,6 +22,7 @@ so making one costs the same at any depth of the tree.
 
 from __future__ import annotations
 
+import math
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from types import FrameType
 from typing import Any
 
 from ._chan import NIL, Chan, RecvChan
-from ._core import Runtime, TimerEntry, get_runtime, post_to_program
+from ._core import MAX_DELAY, Runtime, TimerEntry, get_runtime, post_to_program
 from ._errors import Canceled, DeadlineExceeded
 from ._select import recv, select
 from .time import _seconds
@@ -697,8 +698,13 @@ def _stringify(v: object) -> str:
 
 
 def _format_duration(seconds: float) -> str:
-    """``seconds`` as Go's ``Duration.String()`` writes it: ``1.5s``, ``250ms``, ``1h2m3s``."""
-    ns = round(seconds * 1e9)
+    """``seconds`` as Go's ``Duration.String()`` writes it: ``1.5s``, ``250ms``, ``1h2m3s``.
+
+    Beyond Go's range (an infinite deadline's), Go's longest duration.
+    """
+    if abs(seconds) > MAX_DELAY:
+        seconds = math.copysign(MAX_DELAY, seconds)
+    ns = min(round(seconds * 1e9), 2**63 - 1)
     if ns == 0:
         return "0s"
     sign = "-" if ns < 0 else ""

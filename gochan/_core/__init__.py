@@ -16,6 +16,7 @@ from ._sched import Runtime as Runtime
 from ._sched import getcurrent as getcurrent
 from ._sched import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
+from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
@@ -29,6 +30,7 @@ from ._waitq import unlink as unlink
 from ._waitq import waiters as waiters
 
 __all__ = [
+    "MAX_DELAY",
     "Clock",
     "Goroutine",
     "GoroutineExit",
