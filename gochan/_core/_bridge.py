@@ -3,9 +3,10 @@
 The one crossing (and the only code of gochan that other threads run):
 another thread finishes some work and calls :meth:`Handoff.complete`, which
 posts one callback to the runtime's inbox (:meth:`Runtime.post`) and wakes
-the loop; or it calls a function that gochan lets any thread call (a cancel
-function, ``Timer.stop``), which posts itself with :func:`post_to_program`.  Everything else (readying a goroutine, closing a channel) happens
-in that callback, on the runtime's own thread.  Worker threads never touch a
+the loop; or it calls one of the functions any thread may call (a cancel
+function, ``Timer.stop``), which posts itself with :func:`post_to_program`.
+Everything else (readying a goroutine, closing a channel) happens in that
+callback, on the runtime's own thread.  Worker threads never touch a
 channel, a goroutine or the runtime's state.
 
 Invariants:

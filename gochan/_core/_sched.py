@@ -484,7 +484,8 @@ class Runtime:
 
     def post(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
-        point for other threads, which touch nothing else of the runtime.
+        point for other threads, which touch nothing else of the runtime (but
+        the ``countdown`` flag this sets).
 
         A poster that makes the loop wait for it first counts itself in
         ``external_pending`` (from the runtime's thread), and its callback
