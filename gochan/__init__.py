@@ -39,7 +39,9 @@ from .context import todo as todo
 from .context import with_cancel as with_cancel
 from .context import with_cancel_cause as with_cancel_cause
 from .context import with_deadline as with_deadline
+from .context import with_deadline_cause as with_deadline_cause
 from .context import with_timeout as with_timeout
+from .context import with_timeout_cause as with_timeout_cause
 from .context import with_value as with_value
 from .context import without_cancel as without_cancel
 from .errgroup import Group as Group
@@ -71,8 +73,11 @@ from .time import after as after
 from .time import after_func as after_func
 from .time import new_ticker as new_ticker
 from .time import new_timer as new_timer
+from .time import now as now
+from .time import since as since
 from .time import sleep as sleep
 from .time import tick as tick
+from .time import until as until
 
 __all__ = [
     "Canceled",
@@ -115,20 +120,25 @@ __all__ = [
     "new_ticker",
     "new_timer",
     "new_weighted",
+    "now",
     "num_goroutine",
     "recv",
     "run",
     "select",
     "send",
+    "since",
     "sleep",
     "stacks",
     "tick",
     "todo",
+    "until",
     "wait_future",
     "with_cancel",
     "with_cancel_cause",
     "with_deadline",
+    "with_deadline_cause",
     "with_timeout",
+    "with_timeout_cause",
     "with_value",
     "without_cancel",
 ]

@@ -26,6 +26,13 @@ class CloseOfClosedChannel(Panic):
         super().__init__("close of closed channel")
 
 
+class CloseOfNilChannel(Panic):
+    """``close()`` of Go's nil channel (what ``tick(0)`` or ``background().done()`` return)."""
+
+    def __init__(self) -> None:
+        super().__init__("close of nil channel")
+
+
 class NegativeWaitGroupCounter(Panic):
     """``WaitGroup.add`` or ``done`` took the counter below zero."""
 

@@ -346,7 +346,7 @@ class Cmd:
                 self._close_parent_pipes()
         if copies:
             self._copying = _Copying(copies)
-        watched = ctx is not None and ctx.done() is not None
+        watched = ctx is not None and bool(ctx.done())  # Go's ctx.Done() != nil
         if watched and (self.cancel is not None or self.wait_delay):
             assert ctx is not None
             resultc = self._ctx_result = Chan[_CtxResult]()

@@ -226,8 +226,8 @@ def _resolve(
     def lookup() -> _AddrInfo:
         return socket.getaddrinfo(host, port, family, socktype, 0, flags)
 
-    done = None if ctx is None else ctx.done()
-    if ctx is None or done is None:
+    # A falsy done() is Go's nil Done(): a context that is never cancelled.
+    if ctx is None or not ctx.done():
         return call_blocking(rt, lookup)
     # The lookup cannot be stopped: a goroutine waits for it, and this one
     # stops waiting when the context is done.  The buffer lets the lookup
@@ -242,7 +242,7 @@ def _resolve(
 
     go(waiter)
     got = recv(result)
-    if select(got, recv(done)) is not got:
+    if select(got, recv(ctx.done())) is not got:
         raise _context_error(ctx)
     infos, error = got.value
     if error is not None:
@@ -904,7 +904,7 @@ def _wait_connected(s: _Socket, deadline: float | None, ctx: context.Context | N
     stop: Callable[[], bool] | None = None
     if deadline is not None:
         pd.set_write_deadline(deadline)
-    if ctx is not None and ctx.done() is not None:
+    if ctx is not None and ctx.done():  # Go's ctx.Done() != nil
         # As Go's connect: the context's end expires the write deadline.
         rt = s.rt
         stop = context.after_func(ctx, lambda: pd.set_write_deadline(rt.clock.now()))

@@ -208,7 +208,7 @@ def notify_context(parent: Context, /, *signals: signal.Signals) -> tuple[Contex
         ValueError: called on another thread than the main one, or a signal
             is not one.
     """
-    _check_parent(parent)
+    _check_parent(parent, "notify_context")
     ctx = _SignalCtx(parent, signals)
     site = sys._getframe(1)
     _propagate(parent, ctx, site)
@@ -230,7 +230,7 @@ class _SignalCtx(_CancelCtx):
     __slots__ = ("_signals",)
 
     def __init__(self, parent: Context, signals: Iterable[signal.Signals]) -> None:
-        super().__init__(parent)
+        super().__init__(parent, parent.deadline())
         self._signals = tuple(signals)
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ The pytest plugin (``gochan._pytest_plugin``, registered through the
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from types import FrameType, TracebackType
 
 from ._core import Clock, Goroutine, WaitReason, get_runtime
 from ._errors import Panic
+from .time import _seconds
 
 __all__ = [
     "VirtualClock",
@@ -214,7 +216,7 @@ class VirtualClock:
     """
 
     def __init__(self, start: float = 0.0) -> None:
-        self._now = start
+        self._now = _seconds(start, "VirtualClock", "start")
         self._replaced: list[Clock] = []  # the clock each install replaced, innermost last
 
     def now(self) -> float:
@@ -228,10 +230,15 @@ class VirtualClock:
         runs its loop, once the caller blocks or yields.
 
         Raises:
-            ValueError: ``seconds`` is negative: time never goes back.
+            ValueError: ``seconds`` is negative (time never goes back),
+                infinite or NaN.
+            TypeError: ``seconds`` is not a number.
         """
+        seconds = _seconds(seconds, "advance", "seconds")
         if seconds < 0:
             raise ValueError(f"time never goes back: advance({seconds})")
+        if seconds == math.inf:
+            raise ValueError("advance(inf): time cannot reach infinity")
         self._now += seconds
 
     def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:

@@ -59,7 +59,10 @@ API_TOP_LEVEL = {
 EXTRA_TOP_LEVEL = {
     "Locker",  # Go's sync.Locker: what Cond takes and RWMutex.rlocker() returns
     "future_done",  # a future's completion as a channel, to select on
-}
+    # Go 1.21's context.WithDeadlineCause and WithTimeoutCause (#12)
+    "with_deadline_cause", "with_timeout_cause",
+    "now", "since", "until",  # Go's time.Now, time.Since, time.Until on the runtime's clock (#12)
+}  # fmt: skip
 
 # Go's packages as public submodules, each with its names.
 API_SUBMODULES = {
@@ -96,7 +99,10 @@ API_SUBMODULES = {
 EXTRA_SUBMODULES = {
     "gochan.runtime": {"future_done", "set_blocking_workers"},
     "gochan.sync": {"Locker"},
-    "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
+    "gochan.context": {
+        "CancelFunc", "CancelCauseFunc",  # the types of the cancel functions
+        "with_deadline_cause", "with_timeout_cause",  # Go 1.21's
+    },
     # The address types that addr(), local_addr(), remote_addr() and read_from()
     # return, and Go's helpers for host:port strings with IPv6 hosts.
     "gochan.net": {"Addr", "TCPAddr", "UDPAddr", "UnixAddr", "join_host_port", "split_host_port"},
@@ -106,6 +112,7 @@ EXTRA_SUBMODULES = {
         "look_path", "Process", "ProcessState", "PipeReader", "PipeWriter",
         "ErrDot", "ErrProcessDone", "ErrWaitDelay",
     },
+    "gochan.time": {"now", "since", "until"},  # Go's time.Now, Since, Until
 }  # fmt: skip
 
 

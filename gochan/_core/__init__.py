@@ -19,6 +19,7 @@ is the one thread-safe (and signal-handler-safe) entry: it runs
 
 from ._bridge import call_blocking as call_blocking
 from ._bridge import on_future_done as on_future_done
+from ._bridge import post_to_program as post_to_program
 from ._bridge import set_workers as set_workers
 from ._bridge import wait_future as wait_future
 from ._goroutine import Goroutine as Goroutine
@@ -32,6 +33,7 @@ from ._sched import Runtime as Runtime
 from ._sched import getcurrent as getcurrent
 from ._sched import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
+from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
@@ -45,6 +47,7 @@ from ._waitq import unlink as unlink
 from ._waitq import waiters as waiters
 
 __all__ = [
+    "MAX_DELAY",
     "Clock",
     "Goroutine",
     "GoroutineExit",
@@ -65,6 +68,7 @@ __all__ = [
     "has_waiter",
     "on_future_done",
     "poll_open",
+    "post_to_program",
     "push",
     "set_workers",
     "switch_to",

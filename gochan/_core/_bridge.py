@@ -3,16 +3,18 @@
 The one crossing (and the only code of gochan that other threads run):
 another thread finishes some work and calls :meth:`Handoff.complete`, which
 posts one callback to the runtime's inbox (:meth:`Runtime.post`) and wakes
-the loop.  Everything else (readying a goroutine, closing a channel,
-counting the pool's threads) happens in that callback, on the runtime's own
-thread; a worker thread idle for long posts too, to ask the runtime whether
-it may end.  Worker threads never touch a channel, a goroutine or the
-runtime's state.
+the loop; or it calls one of the functions any thread may call (a cancel
+function, ``Timer.stop``), which posts itself with :func:`post_to_program`.
+Everything else (readying a goroutine, closing a channel, counting the
+pool's threads) happens in that callback, on the runtime's own thread; a
+worker thread idle for long posts too, to ask the runtime whether it may
+end.  Worker threads never touch a channel, a goroutine or the runtime's
+state.
 
 Invariants:
  - every :class:`Handoff` counts one in ``rt.external_pending`` from its
    creation until its completion reaches the loop, so work in flight is
-   never taken for a deadlock, and the loop sleeps on ``rt.wakeup`` for it;
+   never taken for a deadlock, and the loop sleeps in the poller for it;
  - a completion that arrives after its program ended (``end_main()`` reset
    the count and dropped the goroutines) does nothing at all;
  - a goroutine parked on a handoff is readied by its completion, or by the
@@ -334,6 +336,26 @@ class WorkerPool:
         """On the thread, woken or started: it looks at ``calls`` next."""
         with contextlib.suppress(ValueError):  # not there: woken to end, not for a call
             self.waking.remove(w)
+
+
+def post_to_program(rt: Runtime, callback: Callable[[], object]) -> None:
+    """From any thread: run ``callback`` on ``rt``'s loop, within the program running now.
+
+    How a call made on another thread (a cancel function, ``Timer.stop``)
+    takes effect on the runtime that owns what it acts on, as if made there,
+    once that runtime's loop takes its inbox.  Nothing happens if no program
+    runs on ``rt``'s thread, or if it ends first: what the callback would act
+    on ended with it.  Reads ``rt.main`` from this thread, a single reference.
+    """
+    program = rt.main
+    if program is None:
+        return
+
+    def run_in_program() -> None:
+        if rt.main is program:
+            callback()
+
+    rt.post(run_in_program)
 
 
 def call_blocking(rt: Runtime, fn: Callable[[], R]) -> R:

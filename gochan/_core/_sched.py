@@ -43,7 +43,7 @@ from .._errors import Deadlock, GoroutinePanic
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
-from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
+from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 
 # switch_to(glet) is glet.switch(), called through the method itself: that
 # spares the method lookup on the greenlet, which does not specialize.
@@ -88,7 +88,7 @@ class Runtime:
         self.clock: Clock = SystemClock()
         self.rng = random.Random()
         # Thread-safe inbox: callbacks posted by other threads, run on the loop.
-        self.inbox: deque[Callable[[], None]] = deque()
+        self.inbox: deque[Callable[[], object]] = deque()
         self.external_pending = 0  # posts still expected from other threads
         # The netpoller, where the loop sleeps: made by its first sleep or
         # the first descriptor opened (netpoller()), kept for the thread's life.
@@ -416,6 +416,8 @@ class Runtime:
                 or self.io_waiting > 0
                 or self.signal_watch is not None
             )
+            if inbox:  # posted since it was taken; read after the store (see post())
+                self.countdown = True
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -504,8 +506,11 @@ class Runtime:
     # -- timers and other threads ---------------------------------------------
 
     def add_timer(self, delay: float, callback: Callable[[], None]) -> TimerEntry:
-        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0)."""
-        return self.add_timer_at(self.clock.now() + delay, callback)
+        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0).
+
+        Never, for a ``delay`` beyond Go's longest duration (see ``_timers``).
+        """
+        return self.add_timer_at(deadline_after(self.clock.now(), delay), callback)
 
     def add_timer_at(self, when: float, callback: Callable[[], None]) -> TimerEntry:
         """Run ``callback`` on the loop once the clock reads ``when``."""
@@ -517,17 +522,21 @@ class Runtime:
         self.countdown = True
         self.external_pending += 1
 
-    def post(self, callback: Callable[[], None]) -> None:
+    def post(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` on this runtime's loop.  Thread-safe, and safe in a
         signal handler: the one entry point for other threads, which touch
-        nothing else of the runtime.
+        nothing else of the runtime (but the ``countdown`` flag this sets).
 
         A poster that makes the loop wait for it first counts itself in
         ``external_pending`` (from the runtime's thread), and its callback
         counts itself out.  The loop, if asleep in the poller, is woken
-        through the poller's wake-up descriptor.
+        through the poller's wake-up descriptor.  A busy loop takes the inbox
+        within ``_HUB_EVERY`` switches: ``countdown`` is set after the append,
+        and the loop stores its own value before it looks at the inbox again,
+        so no post is missed.
         """
         self.inbox.append(callback)
+        self.countdown = True
         # The loop sets ``sleeping`` before it last reads the inbox, and
         # this reads it after the append: one of the two sees the other.
         if self.sleeping:

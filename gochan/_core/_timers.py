@@ -4,6 +4,11 @@ Timers belong to one runtime and fire inside its scheduler loop: a timer's
 callback runs on the loop, must not block, and typically readies a goroutine
 or makes a value available on a channel.  The clock is replaceable
 (``Runtime.clock``) so tests can run on virtual time.
+
+A timer due farther ahead than Go's longest duration (``MAX_DELAY``, about
+292 years; ``float("inf")`` included) never fires: it is kept out of the
+heap, so it is not work pending and a program that waits only on such timers
+is a deadlock.
 """
 
 from __future__ import annotations
@@ -12,6 +17,16 @@ import heapq
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+# Go's longest Duration, 2**63 - 1 nanoseconds: a timer set farther ahead never fires.
+MAX_DELAY = (2**63 - 1) / 1e9
+NEVER = float("inf")  # the ``when`` of a timer that never fires
+_LONGEST_WAIT = 86400.0  # the longest single sleep of the loop (see SystemClock)
+
+
+def deadline_after(now: float, delay: float) -> float:
+    """When a timer set at ``now`` for ``delay`` seconds fires: NEVER beyond MAX_DELAY."""
+    return now + delay if delay <= MAX_DELAY else NEVER
 
 
 class Clock(Protocol):
@@ -40,7 +55,9 @@ class SystemClock:
         return time.monotonic()
 
     def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
-        wait(max(0.0, deadline - time.monotonic()))
+        # A poll's timeout must fit the OS's (epoll's: a C int of milliseconds):
+        # a longer sleep ends early, and the loop, finding nothing due, sleeps again.
+        wait(min(max(0.0, deadline - time.monotonic()), _LONGEST_WAIT))
 
 
 class TimerEntry:
@@ -77,7 +94,10 @@ class TimerHeap:
         return len(self.heap) - self.cancelled
 
     def add(self, when: float, callback: Callable[[], None]) -> TimerEntry:
+        """A pending timer firing at ``when``; one due at NEVER is not kept (nothing fires it)."""
         entry = TimerEntry(when, callback)
+        if when == NEVER:
+            return entry
         self.seq += 1
         heapq.heappush(self.heap, (when, self.seq, entry))
         return entry
@@ -87,6 +107,8 @@ class TimerHeap:
         if entry.callback is None:
             return False
         entry.callback = None
+        if entry.when == NEVER:
+            return True  # never in the heap
         self.cancelled += 1
         if self.cancelled > 32 and self.cancelled * 2 > len(self.heap):
             self.heap = [item for item in self.heap if item[2].callback is not None]
