@@ -112,7 +112,11 @@ def _drop_tracebacks(c_file: Path) -> None:
     if _NO_TRACEBACK in text:
         return
     first, rest = text.split("\n", 1)  # Cython's header stays first: Cython looks for it
-    c_file.write_text(f"{first}\n{_NO_TRACEBACK}{_ADD_TRACEBACK.sub('__gochan_no_traceback(', rest)}")
+    c_file.write_text(
+        f"{first}\n{_NO_TRACEBACK}{_ADD_TRACEBACK.sub('__gochan_no_traceback(', rest)}"
+    )
 
 
-setup(ext_modules=[Extension(m, []) for m in _build.MODULES], cmdclass={"build_ext": OptionalBuildExt})
+setup(
+    ext_modules=[Extension(m, []) for m in _build.MODULES], cmdclass={"build_ext": OptionalBuildExt}
+)

@@ -46,7 +46,13 @@ PUBLIC_MODULES = (
     "gochan.errgroup",
     "gochan.semaphore",
     "gochan.singleflight",
+    "gochan.net",
+    "gochan.exec",
+    "gochan.signal",
     "gochan.testing",
+    "gochan.tls",
+    "gochan.http",
+    "gochan.http.httptest",
 )
 
 
@@ -77,6 +83,8 @@ SECTIONS = (
     Section("errgroup", "gochan.errgroup", ("gochan.errgroup",)),
     Section("semaphore", "gochan.semaphore", ("gochan.semaphore",)),
     Section("singleflight", "gochan.singleflight", ("gochan.singleflight",)),
+    Section("net", "gochan.net", ("gochan.net", "gochan._errors")),
+    Section("exec", "gochan.exec", ("gochan.exec",)),
     Section(
         "Threads and futures",
         "gochan.runtime",
@@ -93,7 +101,26 @@ SECTIONS = (
         intro="Every exception gochan raises.  Go's run-time panics are subclasses "
         "of ``Panic`` whose messages are Go's own, word for word.",
     ),
+    Section("signal", "gochan.signal", ("gochan.signal",)),
     Section("testing", "gochan.testing", ("gochan.testing",)),
+    Section("tls", "gochan.tls", ("gochan.tls",)),
+    Section(
+        "http",
+        "gochan.http",
+        (
+            "gochan.http.client",
+            "gochan.http.server",
+            "gochan.http._handler",
+            "gochan.http.mux",
+            "gochan.http._request",
+            "gochan.http.header",
+            "gochan.http._url",
+            "gochan.http._fs",
+            "gochan.http._sniff",
+            "gochan.http._status",
+        ),
+    ),
+    Section("httptest", "gochan.http.httptest", ("gochan.http.httptest",)),
 )
 
 # The pytest plugin's fixtures close the testing section; it is read, not
@@ -130,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
 def render() -> str:
     """The whole reference, as Markdown."""
     if importlib.import_module("gochan.runtime").COMPILED:
-        raise RuntimeError("the reference is read from the Python modules: run it in a fresh process")
+        raise RuntimeError(
+            "the reference is read from the Python modules: run it in a fresh process"
+        )
     placed = _place_names()
     gochan = importlib.import_module("gochan")
     out = [

@@ -1,28 +1,31 @@
-"""A local HTTP server for the fetch examples, and Go's ``http.Get`` with a context.
+"""A local ``gochan.http`` server for the fetch examples, and Go's ``http.Get`` with a context.
 
-``serve()`` starts a server on 127.0.0.1 (a free port, daemon threads). Every
-path answers with ``data from <path>``; two query parameters shape the answer:
-``delay`` (seconds before answering) and ``status`` (the HTTP status code), so
-``/b?delay=0.2`` is a slow source and ``/c?status=500`` a failing one.
+``serve()`` starts a server on 127.0.0.1 (a free port), a gochan program of
+its own on a thread of its own, so the examples' goroutine counts and
+deadlock reports are their own. Every path answers with ``data from <path>``; two query
+parameters shape the answer: ``delay`` (seconds before answering) and
+``status`` (the HTTP status code), so ``/b?delay=0.2`` is a slow source and
+``/c?status=500`` a failing one. A handler waiting out its delay stops as
+soon as its request's context is cancelled: the client gave up, or the
+server is closing.
 
 ``http_get(ctx, url)`` is Go's ``http.NewRequestWithContext`` plus
-``http.DefaultClient.Do`` plus ``io.ReadAll``: the request runs on a worker
-thread through ``blocking()`` while the calling goroutine is parked and the
-others run on, and the context's cancellation or deadline ends it at once.
+``http.DefaultClient.Do`` plus ``io.ReadAll``: the request runs on the
+netpoller while the calling goroutine is parked and the others run on, and
+the context's cancellation or deadline aborts it at once, wherever it is.
 """
 
 from __future__ import annotations
 
-import http.client
-import socket
+import queue
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from gochan import blocking, context
+from gochan import after, blocking, context, http, recv, run, select
+from gochan.http import httptest
 
 
 @dataclass(frozen=True)
@@ -39,87 +42,40 @@ class HTTPStatusError(Exception):
         self.status = status
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        # Set on shutdown, so that handlers still waiting out a delay end at once.
-        self.stopping = threading.Event()
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A client that gave up (a cancelled context) makes the handler's write
-        # fail; that is expected here and must not clutter the examples' output.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        query = parse_qs(url.query)
-        delay = float(query.get("delay", ["0"])[0])
-        status = int(query.get("status", ["200"])[0])
-        if self.server.stopping.wait(delay):
-            return
-        body = f"data from {url.path}".encode()
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def answer(w: http.ResponseWriter, r: http.Request) -> None:
+    """``data from <path>``, after ``delay`` seconds, with status ``status``."""
+    delay = float(r.url.query().get("delay") or "0")
+    status = int(r.url.query().get("status") or "200")
+    if delay > 0:
+        done = recv(r.context().done())
+        if select(done, recv(after(delay))) is done:
+            return  # the client went away, or the server is closing
+    w.write_header(status)
+    w.write(f"data from {r.url.path}".encode())
 
 
 @contextmanager
 def serve() -> Iterator[str]:
     """Run the server for the duration of the ``with`` block; yield its base URL."""
-    server = _Server()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    started: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+
+    def server_main() -> None:
+        with httptest.new_server(answer) as server:
+            started.put(server.url)
+            blocking(stop.wait)  # the server's goroutines run meanwhile
+
+    thread = threading.Thread(target=run, args=(server_main,), daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}"
+        yield started.get()
     finally:
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
+        stop.set()
+        thread.join()
 
 
 def http_get(ctx: context.Context, url: str) -> Response:
     """GET ``url``; raise ``ctx.err()`` if the context ends first, as Go's client does."""
-    err = ctx.err()
-    if err is not None:
-        raise err
-    parts = urlsplit(url)
-    sock = blocking(socket.create_connection, (parts.hostname, parts.port))
-    # Go's client aborts a request by closing its connection when the context
-    # is done; shutting the socket down wakes the worker thread blocked in recv().
-    stop = context.after_func(ctx, lambda: _abort(sock))
-    try:
-        return blocking(_exchange, sock, parts)
-    except (OSError, http.client.HTTPException):
-        err = ctx.err()
-        if err is not None:
-            raise err from None
-        raise
-    finally:
-        stop()
-        sock.close()
-
-
-def _abort(sock: socket.socket) -> None:
-    with suppress(OSError):  # already closed: the request had finished
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-def _exchange(sock: socket.socket, parts: SplitResult) -> Response:
-    """Send the request and read the whole answer; runs on a worker thread."""
-    connection = http.client.HTTPConnection(parts.netloc)
-    connection.sock = sock
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    connection.request("GET", target)
-    answer = connection.getresponse()
-    return Response(answer.status, answer.read())
+    req = http.new_request_with_context(ctx, "GET", url)
+    with http.default_client.do(req) as resp:
+        return Response(resp.status_code, resp.body.read())

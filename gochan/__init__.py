@@ -7,7 +7,8 @@ x/sync's semaphore and singleflight.  The contract is the API reference
 ``gochan.runtime``, ``gochan.sync``, ``gochan.context``, ``gochan.time``,
 ``gochan.errgroup``, ``gochan.semaphore``, ``gochan.singleflight``.
 The top level has their names but singleflight's, whose ``Group`` would
-shadow errgroup's.
+shadow errgroup's.  Go's I/O packages are submodules only, imported on
+demand: ``from gochan import net``, ``from gochan import exec``.
 """
 
 # First: it chooses between the compiled and the Python core modules.
@@ -40,7 +41,9 @@ from .context import todo as todo
 from .context import with_cancel as with_cancel
 from .context import with_cancel_cause as with_cancel_cause
 from .context import with_deadline as with_deadline
+from .context import with_deadline_cause as with_deadline_cause
 from .context import with_timeout as with_timeout
+from .context import with_timeout_cause as with_timeout_cause
 from .context import with_value as with_value
 from .context import without_cancel as without_cancel
 from .errgroup import Group as Group
@@ -72,8 +75,11 @@ from .time import after as after
 from .time import after_func as after_func
 from .time import new_ticker as new_ticker
 from .time import new_timer as new_timer
+from .time import now as now
+from .time import since as since
 from .time import sleep as sleep
 from .time import tick as tick
+from .time import until as until
 
 __all__ = [
     "Canceled",
@@ -116,20 +122,25 @@ __all__ = [
     "new_ticker",
     "new_timer",
     "new_weighted",
+    "now",
     "num_goroutine",
     "recv",
     "run",
     "select",
     "send",
+    "since",
     "sleep",
     "stacks",
     "tick",
     "todo",
+    "until",
     "wait_future",
     "with_cancel",
     "with_cancel_cause",
     "with_deadline",
+    "with_deadline_cause",
     "with_timeout",
+    "with_timeout_cause",
     "with_value",
     "without_cancel",
 ]

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
 from threading import get_ident
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 from ._core import (
     Goroutine,
@@ -28,7 +28,7 @@ from ._core import (
     unlink,
     waiters,
 )
-from ._errors import CloseOfClosedChannel, SendOnClosedChannel
+from ._errors import CloseOfClosedChannel, CloseOfNilChannel, SendOnClosedChannel
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -36,6 +36,8 @@ T_contra = TypeVar("T_contra", contravariant=True)
 
 _CHAN_SEND = WaitReason.CHAN_SEND
 _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
+_CHAN_SEND_NIL = WaitReason.CHAN_SEND_NIL
+_CHAN_RECEIVE_NIL = WaitReason.CHAN_RECEIVE_NIL
 
 
 class SendChan(ABC, Generic[T_contra]):
@@ -139,6 +141,14 @@ class _ChanCore:
     def __len__(self) -> int:
         """Values buffered now (Go's ``len(ch)``)."""
         return len(self._buf)
+
+    def __bool__(self) -> bool:
+        """True: a channel is never falsy, however empty (Go's ``ch != nil``).
+
+        Only the nil channel that gochan hands out where Go hands out nil
+        (``ctx.done()`` of a context never cancelled, ``tick(0)``) is falsy.
+        """
+        return True
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
@@ -404,6 +414,113 @@ for _name, _member in vars(_ChanCore).items():
 del _name, _member
 
 _NO_BUFFER: deque[Any] = deque(maxlen=0)
+
+
+class _NilChan(Chan[Any]):
+    """Go's nil channel, where Go hands one out: the one object :data:`NIL`.
+
+    An ``after_func`` timer's ``c``, ``tick()`` of a non-positive period and
+    ``done()`` of a context that can never be cancelled are this rather than
+    ``None``, so their annotations need no ``| None`` and ``ctx.done().recv()``
+    type-checks.  Receiving, sending and iterating block forever (a
+    :class:`~gochan.Deadlock` if nothing else can run), a select case on it
+    is never ready, ``close()`` panics, and it is falsy, as Go's ``ch != nil``
+    is false.  A ``None`` select case means the same.
+
+    It belongs to no runtime and holds no state, so every thread shares it.
+    Its own methods never touch the fields below; ``select`` reads them as
+    for any channel, which costs the other channels nothing: nothing is
+    buffered, it is open, and its wait queues read as empty and drop the
+    waiter a blocking select parks there, so no case on it is ever ready or
+    woken.  It belongs to the runtime of whichever thread selects on it.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        # Not Chan.__init__: no runtime of its own (see _rt below).
+        self._cap = 0
+        self._buf = _NO_BUFFER
+        self._closed = False
+
+    # Properties over Chan's slots.  The queues read as empty and drop what
+    # is written: a waiter a select parks here is never queued, so nothing can
+    # complete it and the shared object holds no thread's goroutines.  The
+    # runtime is the caller's; nothing writes it (Chan.__init__ is not run).
+    @property
+    def _recvq(self) -> None:
+        return None
+
+    @_recvq.setter
+    def _recvq(self, _head: object) -> None:
+        pass
+
+    @property
+    def _sendq(self) -> None:
+        return None
+
+    @_sendq.setter
+    def _sendq(self, _head: object) -> None:
+        pass
+
+    @property
+    def _rt(self) -> Runtime:
+        return get_runtime()
+
+    @_rt.setter
+    def _rt(self, _rt: Runtime) -> None:
+        raise AttributeError("the nil channel belongs to no runtime")
+
+    @property
+    def _thread_id(self) -> int:
+        return get_ident()
+
+    @_thread_id.setter
+    def _thread_id(self, _id: int) -> None:
+        raise AttributeError("the nil channel belongs to no thread")
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "<nil Chan>"
+
+    def send(self, value: Any) -> NoReturn:
+        """Block forever, as Go's send on a nil channel (``[chan send (nil chan)]``)."""
+        _block_forever(_CHAN_SEND_NIL)
+
+    def recv(self) -> NoReturn:
+        """Block forever, as Go's receive from a nil channel (``[chan receive (nil chan)]``)."""
+        _block_forever(_CHAN_RECEIVE_NIL)
+
+    def recv_ok(self) -> NoReturn:
+        """Block forever, as :meth:`recv`."""
+        _block_forever(_CHAN_RECEIVE_NIL)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Never yields: the first ``next()`` blocks forever, as :meth:`recv`."""
+        yield _block_forever(_CHAN_RECEIVE_NIL)
+
+    def close(self) -> NoReturn:
+        """Go's ``close(nil)``.
+
+        Raises:
+            Panic: ``close of nil channel``, always.
+        """
+        raise CloseOfNilChannel
+
+
+def _block_forever(reason: WaitReason) -> NoReturn:
+    """Park the calling goroutine for good; only an interrupt (a crash reaching
+    main, a deadlock, the end of ``run()``) ends the wait, by raising."""
+    rt = get_runtime()
+    rt.current or rt.implicit_main()  # raises on the scheduler loop, as any blocking call
+    while True:
+        rt.park(reason, None)
+
+
+NIL: Final[Chan[Any]] = _NilChan()
+"""Go's nil channel: never ready, shared by every thread (see :class:`_NilChan`)."""
 
 
 def foreign_thread(ch: _ChanCore) -> RuntimeError:

@@ -26,6 +26,13 @@ class CloseOfClosedChannel(Panic):
         super().__init__("close of closed channel")
 
 
+class CloseOfNilChannel(Panic):
+    """``close()`` of Go's nil channel (what ``tick(0)`` or ``background().done()`` return)."""
+
+    def __init__(self) -> None:
+        super().__init__("close of nil channel")
+
+
 class NegativeWaitGroupCounter(Panic):
     """``WaitGroup.add`` or ``done`` took the counter below zero."""
 
@@ -85,4 +92,26 @@ class DeadlineExceeded(TimeoutError):
     """``context.DeadlineExceeded``: the context's deadline passed."""
 
     def __init__(self, message: str = "context deadline exceeded") -> None:
+        super().__init__(message)
+
+
+class ErrClosed(OSError):
+    """``net.ErrClosed``: an operation on a connection or listener that is closed.
+
+    Also raised in a goroutine blocked on it when another goroutine closes
+    it.  Go's message, ``use of closed network connection``.
+    """
+
+    def __init__(self, message: str = "use of closed network connection") -> None:
+        super().__init__(message)
+
+
+class ErrDeadlineExceeded(TimeoutError):
+    """``os.ErrDeadlineExceeded``: a read or write deadline passed.
+
+    Go's message, ``i/o timeout``.  The connection stays usable: a later
+    deadline (or none) lets reads and writes go on.
+    """
+
+    def __init__(self, message: str = "i/o timeout") -> None:
         super().__init__(message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
-from ._chan import RecvChan, SendChan, foreign_thread
+from ._chan import NIL, RecvChan, SendChan, foreign_thread
 from ._core import (
     Runtime,
     SelectState,
@@ -145,6 +145,10 @@ def _select(cases: tuple[Case, ...]) -> Case:
                     has_default = True
                 continue
             if ch._rt is not rt:
+                if (
+                    ch is NIL
+                ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
+                    continue
                 if rt is not None or (
                     ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
                 ):
@@ -196,7 +200,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
     waiters = sel.waiters
     for case in cases:
         ch = case.ch  # type: ignore[attr-defined]
-        if ch is None:
+        if ch is None or ch is NIL:  # never ready: nothing to wait on
             continue
         if type(case) is RecvCase:
             w = SelectWaiter(sel, case, ch, False, None)

@@ -10,22 +10,32 @@ accumulate children.  Deadlines are seconds on the runtime's monotonic clock
 and are enforced by the scheduler's timers.
 
 Cancellation runs on the goroutine that cancels (or on the scheduler loop,
-for a deadline) and never blocks.
+for a deadline) and never blocks.  A cancellable context belongs to the
+runtime of the thread that made it: its cancel function may be called from
+any thread (it is handed to that runtime, see :func:`with_cancel`), and its
+children are made on its thread.
+
+Every context keeps what it would otherwise look up in its ancestors (its
+deadline, and for a value layer the context whose cancellation it reports),
+so making one costs the same at any depth of the tree.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from functools import partial
+from threading import get_ident
 from types import FrameType
 from typing import Any
 
-from ._chan import Chan, RecvChan
-from ._core import TimerEntry, get_runtime
+from ._chan import NIL, Chan, RecvChan
+from ._core import MAX_DELAY, Runtime, TimerEntry, get_runtime, post_to_program
 from ._errors import Canceled, DeadlineExceeded
 from ._select import recv, select
+from .time import _seconds
 
 __all__ = [
     "CancelCauseFunc",
@@ -40,7 +50,9 @@ __all__ = [
     "with_cancel",
     "with_cancel_cause",
     "with_deadline",
+    "with_deadline_cause",
     "with_timeout",
+    "with_timeout_cause",
     "with_value",
     "without_cancel",
 ]
@@ -69,12 +81,14 @@ class Context(ABC):
         """When the context is cancelled by its deadline (a monotonic time), or None."""
 
     @abstractmethod
-    def done(self) -> RecvChan[None] | None:
+    def done(self) -> RecvChan[None]:
         """A channel closed when the context is cancelled; never blocks.
 
-        None (Go's nil channel, never ready in a select) for a context that
-        can never be cancelled.  Successive calls return the same channel.
-        Use it in a select: ``select(recv(ctx.done()), recv(jobs))``.
+        Go's ``<-ctx.Done()`` is ``ctx.done().recv()``, and ``case
+        <-ctx.Done():`` is ``recv(ctx.done())`` in a select.  For a context
+        that can never be cancelled it is Go's nil channel, never ready
+        (``background().done()``; a context of your own can return that
+        too).  Successive calls return the same channel.
         """
 
     @abstractmethod
@@ -98,8 +112,8 @@ class _NeverCanceledCtx(Context):
     def deadline(self) -> float | None:
         return None
 
-    def done(self) -> RecvChan[None] | None:
-        return None
+    def done(self) -> RecvChan[None]:
+        return NIL
 
     def err(self) -> Exception | None:
         return None
@@ -127,7 +141,8 @@ _TODO = _EmptyCtx("context.TODO")
 def background() -> Context:
     """The root of every context tree (Go's ``context.Background``).
 
-    Never cancelled (``done()`` is None), no deadline, no values.
+    Never cancelled (``done()`` is the nil channel, never ready), no
+    deadline, no values.
     """
     return _BACKGROUND
 
@@ -137,18 +152,45 @@ def todo() -> Context:
     return _TODO
 
 
-class _CancelCtx(Context):
+class _Derived(Context):
+    """A context made from ``_parent`` by one of the ``with_*`` functions."""
+
+    __slots__ = ()
+
+    _parent: Context
+
+    @abstractmethod
+    def _describe(self) -> str:
+        """What this layer adds to its parent's name in Go's ``String()``: ``.WithCancel``."""
+
+    def __repr__(self) -> str:
+        return _chain_repr(self)
+
+
+class _CancelCtx(_Derived):
     """A context that can be cancelled: made by with_cancel and with_cancel_cause.
 
     Invariants: ``_err`` is None until the one cancellation, then never
     changes; once it is set, ``_done`` (if made) is closed and ``_children``
-    is None; every context in ``_children`` has this one as ``_parent_cc``.
+    is None; every context in ``_children`` has this one as ``_parent_cc``
+    and the same ``_rt``.  Only ``_rt``'s thread changes any of them.
     """
 
-    __slots__ = ("_cause", "_children", "_done", "_err", "_parent", "_parent_cc")
+    __slots__ = (
+        "_cause",
+        "_children",
+        "_deadline",
+        "_done",
+        "_err",
+        "_parent",
+        "_parent_cc",
+        "_rt",
+    )
 
-    def __init__(self, parent: Context) -> None:
+    def __init__(self, parent: Context, deadline: float | None) -> None:
         self._parent = parent
+        self._deadline = deadline  # the parent's, or a timer context's own; fixed
+        self._rt = get_runtime()  # the owner, whose thread runs every cancellation
         # The cancellable ancestor this one is registered with; None once detached.
         self._parent_cc: _CancelCtx | None = None
         self._done: Chan[None] | None = None  # made by the first done() call
@@ -158,11 +200,13 @@ class _CancelCtx(Context):
         self._children: dict[_CancelCtx, None] | None = None
 
     def deadline(self) -> float | None:
-        return _deadline(self._parent)
+        return self._deadline
 
     def done(self) -> RecvChan[None]:
         ch = self._done
         if ch is None:
+            if self._rt.thread_id != get_ident():
+                raise _foreign(self._rt, "done()")
             ch = self._done = Chan[None]()
             if self._err is not None:
                 ch.close()
@@ -174,10 +218,23 @@ class _CancelCtx(Context):
     def value(self, key: object) -> Any:
         return _value(self._parent, key)
 
-    def __repr__(self) -> str:
-        return f"{self._parent!r}.WithCancel"
+    def _describe(self) -> str:
+        return ".WithCancel"
 
     # -- cancellation -----------------------------------------------------
+
+    def _cancel_anywhere(self, reason: _Reason, cause: BaseException | None) -> None:
+        """The cancel functions' body: cancel here, or hand it to the owner's loop.
+
+        From another thread the cancellation is posted to ``_rt``
+        (:meth:`Runtime.post`, the one thread-safe entry) and runs there as
+        if called there, as soon as its loop runs; this call does not wait.
+        """
+        rt = self._rt
+        if rt.thread_id == get_ident():
+            self._cancel(True, reason, cause)
+        else:
+            post_to_program(rt, partial(self._cancel, True, reason, cause))
 
     def _cancel(
         self, remove_from_parent: bool, reason: _Reason, cause: BaseException | None
@@ -208,48 +265,55 @@ class _CancelCtx(Context):
 
 
 class _TimerCtx(_CancelCtx):
-    """A cancel context with a deadline: made by with_deadline and with_timeout."""
+    """A cancel context with a deadline of its own: made by with_deadline and with_timeout."""
 
-    __slots__ = ("_deadline", "_timer")
+    __slots__ = ("_timer",)
 
     def __init__(self, parent: Context, deadline: float) -> None:
-        super().__init__(parent)
-        self._deadline = deadline
+        super().__init__(parent, deadline)
         self._timer: TimerEntry | None = None  # pending until the deadline or a cancel
 
-    def deadline(self) -> float | None:
-        return self._deadline
-
-    def __repr__(self) -> str:
-        remaining = self._deadline - get_runtime().clock.now()
-        return (
-            f"{self._parent!r}.WithDeadline({self._deadline:.6f} [{_format_duration(remaining)}])"
-        )
+    def _describe(self) -> str:
+        deadline = self._deadline
+        assert deadline is not None
+        remaining = deadline - self._rt.clock.now()
+        return f".WithDeadline({deadline:.6f} [{_format_duration(remaining)}])"
 
     def _mark(self, reason: _Reason, cause: BaseException | None) -> Iterable[_CancelCtx]:
         timer, self._timer = self._timer, None
         if timer is not None:
-            get_runtime().timers.cancel(timer)
+            self._rt.timers.cancel(timer)
         return super()._mark(reason, cause)
 
 
 class _AfterFuncCtx(_CancelCtx):
-    """after_func's registration: starts ``fn`` in a goroutine when cancelled, unless stopped."""
+    """after_func's registration: starts ``fn`` in a goroutine when cancelled, unless stopped.
+
+    Never handed out, so nobody asks its deadline.
+    """
 
     __slots__ = ("_fn", "_site")
 
     def __init__(self, parent: Context, fn: Callable[[], object], site: FrameType) -> None:
-        super().__init__(parent)
+        super().__init__(parent, None)
         self._fn: Callable[[], object] | None = fn  # None once started or stopped
         self._site = site
 
     def _mark(self, reason: _Reason, cause: BaseException | None) -> Iterable[_CancelCtx]:
         fn, self._fn = self._fn, None
         if fn is not None:
-            get_runtime().spawn(fn, (), None, self._site)
+            self._rt.spawn(fn, (), None, self._site)
         return super()._mark(reason, cause)
 
     def stop(self) -> bool:
+        """after_func's ``stop``: see there.  From another thread, handed to the owner."""
+        rt = self._rt
+        if rt.thread_id != get_ident():
+            post_to_program(rt, self._stop)
+            return False
+        return self._stop()
+
+    def _stop(self) -> bool:
         if self._fn is None:
             return False
         self._fn = None
@@ -257,33 +321,37 @@ class _AfterFuncCtx(_CancelCtx):
         return True
 
 
-class _ValueCtx(Context):
+class _ValueCtx(_Derived):
     """A context carrying one key/value pair: made by with_value."""
 
-    __slots__ = ("_key", "_parent", "_val")
+    __slots__ = ("_deadline", "_key", "_parent", "_source", "_val")
 
     def __init__(self, parent: Context, key: object, val: object) -> None:
         self._parent = parent
         self._key = key
         self._val = val
+        # The nearest ancestor that is not a value layer, whose done(), err()
+        # and cancellation this one reports; and its deadline.
+        self._source: Context = parent._source if isinstance(parent, _ValueCtx) else parent
+        self._deadline = parent.deadline()
 
     def deadline(self) -> float | None:
-        return _deadline(self._parent)
+        return self._deadline
 
-    def done(self) -> RecvChan[None] | None:
-        return _skip_values(self._parent).done()
+    def done(self) -> RecvChan[None]:
+        return self._source.done()
 
     def err(self) -> Exception | None:
-        return _skip_values(self._parent).err()
+        return self._source.err()
 
     def value(self, key: object) -> Any:
         return _value(self, key)
 
-    def __repr__(self) -> str:
-        return f"{self._parent!r}.WithValue({_stringify(self._key)}, {_stringify(self._val)})"
+    def _describe(self) -> str:
+        return f".WithValue({_stringify(self._key)}, {_stringify(self._val)})"
 
 
-class _WithoutCancelCtx(_NeverCanceledCtx):
+class _WithoutCancelCtx(_NeverCanceledCtx, _Derived):
     """The parent's values without its cancellation: made by without_cancel."""
 
     __slots__ = ("_parent",)
@@ -294,17 +362,11 @@ class _WithoutCancelCtx(_NeverCanceledCtx):
     def value(self, key: object) -> Any:
         return _value(self._parent, key)
 
-    def __repr__(self) -> str:
-        return f"{self._parent!r}.WithoutCancel"
+    def _describe(self) -> str:
+        return ".WithoutCancel"
 
 
 # -- walking up the tree (loops, not recursion: chains may be long) ---------------
-
-
-def _skip_values(ctx: Context) -> Context:
-    while isinstance(ctx, _ValueCtx):
-        ctx = ctx._parent
-    return ctx
 
 
 def _value(ctx: Context, key: object) -> Any:
@@ -313,28 +375,39 @@ def _value(ctx: Context, key: object) -> Any:
             if ctx._key == key:
                 return ctx._val
             ctx = ctx._parent
-        elif isinstance(ctx, (_CancelCtx, _WithoutCancelCtx)):
+        elif isinstance(ctx, _Derived):
             ctx = ctx._parent
         else:
             return ctx.value(key)
 
 
-def _deadline(ctx: Context) -> float | None:
-    while isinstance(ctx, (_CancelCtx, _ValueCtx)) and type(ctx) is not _TimerCtx:
+def _chain_repr(ctx: Context) -> str:
+    """Go's ``String()`` of a context: its root's name, then what each layer adds."""
+    parts = []
+    while isinstance(ctx, _Derived):
+        parts.append(ctx._describe())
         ctx = ctx._parent
-    return ctx.deadline()
+    parts.append(repr(ctx))
+    return "".join(reversed(parts))
 
 
 def _cancel_ancestor(ctx: Context) -> _CancelCtx | None:
     """The cancellable context that ``ctx`` is, or wraps in value layers; else None."""
-    ctx = _skip_values(ctx)
+    if isinstance(ctx, _ValueCtx):
+        ctx = ctx._source
     return ctx if isinstance(ctx, _CancelCtx) else None
 
 
 def _propagate(parent: Context, child: _CancelCtx, site: FrameType) -> None:
-    """Arrange for ``child`` to be cancelled when ``parent`` is (Go's propagateCancel)."""
+    """Arrange for ``child`` to be cancelled when ``parent`` is (Go's propagateCancel).
+
+    Raises:
+        RuntimeError: ``parent`` belongs to another thread's runtime.
+    """
     p = _cancel_ancestor(parent)
     if p is not None:
+        if p._rt is not child._rt:
+            raise _foreign(p._rt, "a child context")
         if p._err is not None:
             child._mark(type(p._err), p._cause)
             return
@@ -343,11 +416,11 @@ def _propagate(parent: Context, child: _CancelCtx, site: FrameType) -> None:
         p._children[child] = None
         child._parent_cc = p
         return
-    done = parent.done()
-    if done is None:
+    done: RecvChan[None] | None = parent.done()
+    if done is None or done is NIL:
         return  # the parent can never be cancelled
     # A Context implemented outside gochan: a goroutine waits for either end.
-    get_runtime().spawn(_watch, (parent, done, child), None, site)
+    child._rt.spawn(_watch, (parent, done, child), None, site)
 
 
 def _watch(parent: Context, parent_done: RecvChan[None], child: _CancelCtx) -> None:
@@ -359,9 +432,29 @@ def _watch(parent: Context, parent_done: RecvChan[None], child: _CancelCtx) -> N
         child._cancel(False, reason, cause(parent))
 
 
-def _check_parent(parent: Context) -> None:
-    if parent is None:
-        raise TypeError("cannot create context from nil parent")
+# -- checking arguments where they are given -----------------------------------------
+
+
+def _check_parent(parent: object, func: str, arg: str = "parent") -> None:
+    if parent is None and arg == "parent":
+        raise TypeError("cannot create context from nil parent")  # Go's panic
+    if not isinstance(parent, Context):
+        raise TypeError(f"{func}() argument {arg!r} must be a Context, not {type(parent).__name__}")
+
+
+def _check_cause(cause: object, func: str) -> None:
+    if cause is not None and not isinstance(cause, BaseException):
+        raise TypeError(
+            f"{func}() argument 'cause' must be an exception or None, not {type(cause).__name__}"
+        )
+
+
+def _foreign(rt: Runtime, what: str) -> RuntimeError:
+    return RuntimeError(
+        f"{what} of a context that belongs to the gochan runtime of thread {rt.thread_id}, "
+        f"from thread {get_ident()}: only its cancel functions may be called from "
+        "another thread (see docs/threads.md)"
+    )
 
 
 # -- the public constructors ------------------------------------------------------
@@ -376,13 +469,21 @@ def with_cancel(parent: Context) -> tuple[Context, CancelFunc]:
     never blocks, and takes the child out of its parent: call it when the
     work is done (Go's ``defer cancel()``, here ``try``/``finally``).
 
+    ``cancel`` may be called from any thread.  From a thread other than the
+    one that made the context, it is handed to that thread's runtime and
+    takes effect there, as if called there, as soon as its scheduler loop
+    runs: ``err()`` stays None until then.  Nothing happens if no program
+    runs on that thread, or if it ends first.
+
     Raises:
-        TypeError: ``parent`` is None.
+        TypeError: ``parent`` is not a context.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
     """
-    _check_parent(parent)
-    c = _CancelCtx(parent)
+    _check_parent(parent, "with_cancel")
+    c = _CancelCtx(parent, parent.deadline())
     _propagate(parent, c, sys._getframe(1))
-    return c, partial(c._cancel, True, Canceled, None)
+    return c, partial(c._cancel_anywhere, Canceled, None)
 
 
 def with_cancel_cause(parent: Context) -> tuple[Context, CancelCauseFunc]:
@@ -390,59 +491,124 @@ def with_cancel_cause(parent: Context) -> tuple[Context, CancelCauseFunc]:
 
     ``cancel`` takes any exception or None; :func:`cause` then returns that
     very object (``err()`` is still a :class:`~gochan.Canceled`).  Only the
-    first call counts.
+    first call counts.  It may be called from any thread, as
+    :func:`with_cancel`'s; it raises ``TypeError`` at once for a ``cause``
+    that is neither an exception nor None.
 
     Raises:
-        TypeError: ``parent`` is None.
+        TypeError: ``parent`` is not a context.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
     """
-    _check_parent(parent)
-    c = _CancelCtx(parent)
+    _check_parent(parent, "with_cancel_cause")
+    c = _CancelCtx(parent, parent.deadline())
     _propagate(parent, c, sys._getframe(1))
 
     def cancel(cause: BaseException | None) -> None:
-        c._cancel(True, Canceled, cause)
+        _check_cause(cause, "cancel")
+        c._cancel_anywhere(Canceled, cause)
 
     return c, cancel
+
+
+def _with_deadline(
+    parent: Context, deadline: float, cause: BaseException | None, site: FrameType
+) -> tuple[Context, CancelFunc]:
+    """with_deadline with the cause that :func:`cause` reports once the deadline passes."""
+    current = parent.deadline()
+    if current is not None and current < deadline:
+        c = _CancelCtx(parent, current)  # the parent's deadline comes first
+        _propagate(parent, c, site)
+        return c, partial(c._cancel_anywhere, Canceled, None)
+    t = _TimerCtx(parent, deadline)
+    _propagate(parent, t, site)
+    rt = t._rt
+    delay = deadline - rt.clock.now()
+    if delay <= 0:
+        t._cancel(True, DeadlineExceeded, cause)
+    elif t._err is None:
+        t._timer = rt.add_timer(delay, partial(t._cancel, True, DeadlineExceeded, cause))
+    return t, partial(t._cancel_anywhere, Canceled, None)
 
 
 def with_deadline(parent: Context, deadline: float) -> tuple[Context, CancelFunc]:
     """A child of ``parent`` cancelled at ``deadline`` at the latest (Go's ``WithDeadline``).
 
     ``deadline`` is a time on the runtime's monotonic clock
-    (``time.monotonic()``).  At the deadline ``err()`` becomes a
+    (:func:`gochan.time.now`).  At the deadline ``err()`` becomes a
     :class:`~gochan.DeadlineExceeded`; a deadline already past cancels at
-    once.  If ``parent``'s deadline is earlier, this is :func:`with_cancel`.
-    ``cancel()`` also stops the timer: call it when the work is done.
+    once, an infinite one never.  If ``parent``'s deadline is earlier, this
+    is :func:`with_cancel`.  ``cancel()`` also stops the timer: call it when
+    the work is done; it may be called from any thread, as
+    :func:`with_cancel`'s.
 
     Raises:
-        TypeError: ``parent`` is None.
+        TypeError: ``parent`` is not a context, or ``deadline`` not a number.
+        ValueError: ``deadline`` is NaN.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
     """
-    _check_parent(parent)
-    current = parent.deadline()
-    if current is not None and current < deadline:
-        c: _CancelCtx = _CancelCtx(parent)
-        _propagate(parent, c, sys._getframe(1))
-        return c, partial(c._cancel, True, Canceled, None)
-    t = _TimerCtx(parent, deadline)
-    _propagate(parent, t, sys._getframe(1))
-    rt = get_runtime()
-    delay = deadline - rt.clock.now()
-    if delay <= 0:
-        t._cancel(True, DeadlineExceeded, None)
-        return t, partial(t._cancel, False, Canceled, None)
-    if t._err is None:
-        t._timer = rt.add_timer(delay, partial(t._cancel, True, DeadlineExceeded, None))
-    return t, partial(t._cancel, True, Canceled, None)
+    _check_parent(parent, "with_deadline")
+    deadline = _seconds(deadline, "with_deadline", "deadline")
+    return _with_deadline(parent, deadline, None, sys._getframe(1))
+
+
+def with_deadline_cause(
+    parent: Context, deadline: float, cause: BaseException | None
+) -> tuple[Context, CancelFunc]:
+    """:func:`with_deadline` whose expiry records ``cause`` (Go 1.21's ``WithDeadlineCause``).
+
+    When the deadline passes, ``err()`` is a :class:`~gochan.DeadlineExceeded`
+    and :func:`cause` returns ``cause`` (that very object; ``err()`` if None).
+    The returned ``cancel`` sets no cause.
+
+    Raises:
+        TypeError: ``parent`` is not a context, ``deadline`` not a number,
+            or ``cause`` neither an exception nor None.
+        ValueError: ``deadline`` is NaN.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
+    """
+    _check_parent(parent, "with_deadline_cause")
+    deadline = _seconds(deadline, "with_deadline_cause", "deadline")
+    _check_cause(cause, "with_deadline_cause")
+    return _with_deadline(parent, deadline, cause, sys._getframe(1))
 
 
 def with_timeout(parent: Context, timeout: float) -> tuple[Context, CancelFunc]:
-    """``with_deadline(parent, now + timeout)`` (Go's ``context.WithTimeout``).
+    """``with_deadline(parent, now() + timeout)`` (Go's ``context.WithTimeout``).
+
+    An infinite ``timeout`` never expires.
 
     Raises:
-        TypeError: ``parent`` is None.
+        TypeError: ``parent`` is not a context, or ``timeout`` not a number.
+        ValueError: ``timeout`` is NaN.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
     """
-    _check_parent(parent)
-    return with_deadline(parent, get_runtime().clock.now() + timeout)
+    _check_parent(parent, "with_timeout")
+    timeout = _seconds(timeout, "with_timeout", "timeout")
+    deadline = get_runtime().clock.now() + timeout
+    return _with_deadline(parent, deadline, None, sys._getframe(1))
+
+
+def with_timeout_cause(
+    parent: Context, timeout: float, cause: BaseException | None
+) -> tuple[Context, CancelFunc]:
+    """``with_deadline_cause(parent, now() + timeout, cause)`` (Go 1.21's ``WithTimeoutCause``).
+
+    Raises:
+        TypeError: ``parent`` is not a context, ``timeout`` not a number,
+            or ``cause`` neither an exception nor None.
+        ValueError: ``timeout`` is NaN.
+        RuntimeError: ``parent`` can be cancelled and belongs to another
+            thread's runtime.
+    """
+    _check_parent(parent, "with_timeout_cause")
+    timeout = _seconds(timeout, "with_timeout_cause", "timeout")
+    _check_cause(cause, "with_timeout_cause")
+    deadline = get_runtime().clock.now() + timeout
+    return _with_deadline(parent, deadline, cause, sys._getframe(1))
 
 
 def with_value(parent: Context, key: object, val: object) -> Context:
@@ -452,11 +618,18 @@ def with_value(parent: Context, key: object, val: object) -> Context:
     packages do not collide.  Cancellation and deadline are the parent's.
 
     Raises:
-        TypeError: ``parent`` or ``key`` is None.
+        TypeError: ``parent`` is not a context; ``key`` is None (``nil
+            key``) or unhashable (``key is not comparable``, Go's panics).
     """
-    _check_parent(parent)
+    _check_parent(parent, "with_value")
     if key is None:
         raise TypeError("nil key")
+    try:
+        hash(key)
+    except TypeError:
+        raise TypeError(
+            f"key is not comparable (unhashable type: {type(key).__name__!r})"
+        ) from None
     return _ValueCtx(parent, key, val)
 
 
@@ -464,9 +637,9 @@ def without_cancel(parent: Context) -> Context:
     """``parent``'s values without its cancellation or deadline (Go's ``WithoutCancel``).
 
     Raises:
-        TypeError: ``parent`` is None.
+        TypeError: ``parent`` is not a context.
     """
-    _check_parent(parent)
+    _check_parent(parent, "without_cancel")
     return _WithoutCancelCtx(parent)
 
 
@@ -477,7 +650,18 @@ def after_func(ctx: Context, fn: Callable[[], object]) -> Callable[[], bool]:
     ``stop()`` unregisters ``fn`` and returns True if it did so before
     ``fn`` started, False if ``fn`` started already or ``stop`` was called
     already.  ``stop`` does not wait for ``fn`` to finish.  Never blocks.
+    ``stop`` may be called from any thread: from another one it is handed
+    to ``ctx``'s runtime, as a cancel function is, and returns False, since
+    whether it comes before ``fn`` starts is not known yet.
+
+    Raises:
+        TypeError: ``ctx`` is not a context, or ``fn`` not callable.
+        RuntimeError: ``ctx`` can be cancelled and belongs to another
+            thread's runtime.
     """
+    _check_parent(ctx, "after_func", "ctx")
+    if not callable(fn):
+        raise TypeError(f"after_func() argument 'fn' must be callable, not {type(fn).__name__}")
     a = _AfterFuncCtx(ctx, fn, sys._getframe(1))
     _propagate(ctx, a, sys._getframe(1))
     return a.stop
@@ -486,10 +670,16 @@ def after_func(ctx: Context, fn: Callable[[], object]) -> Callable[[], bool]:
 def cause(ctx: Context) -> BaseException | None:
     """Why ``ctx`` was cancelled (Go's ``context.Cause``).
 
-    The very object given to a ``with_cancel_cause`` cancel function, for
-    that context and its descendants; otherwise ``ctx.err()``.  None while
-    ``ctx`` is not cancelled.
+    The very object given to a ``with_cancel_cause`` cancel function (or to
+    ``with_deadline_cause``/``with_timeout_cause``, once the deadline
+    passed), for that context and its descendants; otherwise ``ctx.err()``.
+    None while ``ctx`` is not cancelled.
+
+    Raises:
+        TypeError: ``ctx`` is not a context.
     """
+    if not isinstance(ctx, Context):
+        raise TypeError(f"cause() argument 'ctx' must be a Context, not {type(ctx).__name__}")
     c = _cancel_ancestor(ctx)
     if c is None:
         return ctx.err()
@@ -508,8 +698,13 @@ def _stringify(v: object) -> str:
 
 
 def _format_duration(seconds: float) -> str:
-    """``seconds`` as Go's ``Duration.String()`` writes it: ``1.5s``, ``250ms``, ``1h2m3s``."""
-    ns = round(seconds * 1e9)
+    """``seconds`` as Go's ``Duration.String()`` writes it: ``1.5s``, ``250ms``, ``1h2m3s``.
+
+    Beyond Go's range (an infinite deadline's), Go's longest duration.
+    """
+    if abs(seconds) > MAX_DELAY:
+        seconds = math.copysign(MAX_DELAY, seconds)
+    ns = min(round(seconds * 1e9), 2**63 - 1)
     if ns == 0:
         return "0s"
     sign = "-" if ns < 0 else ""

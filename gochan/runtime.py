@@ -118,12 +118,15 @@ def blocking(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     does not make pure-Python CPU work faster, as the GIL runs one thread at
     a time: use a process pool and :func:`wait_future` for that.
 
-    The worker threads belong to this thread's runtime: at most
-    :func:`set_blocking_workers` of them (by default ``min(32, cpus + 4)``),
-    started on demand; further calls wait for a free one.  ``fn`` runs on
-    another thread, so it must not touch channels or goroutines.  Go's
-    equivalent is any blocking system call, which Go moves off its
-    scheduler by itself.
+    Every call gets a thread at once, as Go gives one to every blocking
+    system call: calls that wait on each other (a pipe's reader and its
+    writer) cannot hang for want of a thread.  The worker threads belong to
+    this thread's runtime: an idle one takes the call, or a new one starts;
+    threads idle for a while end, but for a few kept warm.  Only beyond the
+    bound of :func:`set_blocking_workers` (10,000 by default, Go's limit on
+    threads) do calls wait for a free thread.  ``fn`` runs on another
+    thread, so it must not touch channels or goroutines.  Go's equivalent
+    is any blocking system call, which Go moves off its scheduler by itself.
 
     A goroutine interrupted while it waits (the end of ``run()``, a crash
     reaching main, Ctrl-C) does not stop ``fn``: the call runs to its end on
@@ -140,10 +143,16 @@ def blocking(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
 def set_blocking_workers(n: int) -> int:
     """Bound this thread's runtime to ``n`` worker threads for :func:`blocking`; returns the old bound.
 
-    Takes effect at once: extra idle threads end, and calls beyond ``n``
-    wait for a free thread.  Go's nearest equivalent is
-    ``debug.SetMaxThreads``, though Go crashes past its limit where gochan
-    queues.
+    The default bound is 10,000, Go's default for ``debug.SetMaxThreads``,
+    which only stops a runaway program: below it, every call gets a thread
+    at once.  A new bound takes effect at once: extra threads end once idle,
+    calls waiting for the old bound get threads up to the new one, and calls
+    beyond ``n`` wait for a free thread, first come, first served.
+    Calls that wait on each other can then hang: :func:`stacks` shows each
+    goroutine whose call waits as ``[blocking, all set_blocking_workers(n)
+    threads busy]``.  Such a hang is not reported as a deadlock, as a call
+    that runs may always return.  Go crashes past its limit where gochan
+    queues.  Does not block.
 
     Raises:
         TypeError: ``n`` is not an ``int``.

@@ -17,14 +17,15 @@ The pytest plugin (``gochan._pytest_plugin``, registered through the
 
 from __future__ import annotations
 
+import math
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
 
 from ._core import Clock, Goroutine, WaitReason, get_runtime
 from ._errors import Panic
+from .time import _seconds
 
 __all__ = [
     "VirtualClock",
@@ -205,14 +206,17 @@ class VirtualClock:
     then it jumps to the earliest timer.  Deadlines for ``with_deadline``
     must be computed from :meth:`now`, not from ``time.monotonic()``.  It does
     not move while a goroutine waits on another thread (``blocking()``, a
-    future): that wait takes real time, as in Go's ``synctest``.  A program
+    future): that wait takes real time, as in Go's ``synctest``.  While
+    goroutines wait on I/O (``gochan.net``), it waits in real time for the
+    I/O, up to the time to the next timer, and jumps only if none comes: a
+    socket read with a 5 s deadline that no data reaches takes 5 s.  A program
     whose goroutines are all parked with no timer left still ends in
     :class:`~gochan.Deadlock`.  Times are floats: a long run of tiny
     intervals rounds like ``time.monotonic()`` values do.
     """
 
     def __init__(self, start: float = 0.0) -> None:
-        self._now = start
+        self._now = _seconds(start, "VirtualClock", "start")
         self._replaced: list[Clock] = []  # the clock each install replaced, innermost last
 
     def now(self) -> float:
@@ -226,23 +230,31 @@ class VirtualClock:
         runs its loop, once the caller blocks or yields.
 
         Raises:
-            ValueError: ``seconds`` is negative: time never goes back.
+            ValueError: ``seconds`` is negative (time never goes back),
+                infinite or NaN.
+            TypeError: ``seconds`` is not a number.
         """
+        seconds = _seconds(seconds, "advance", "seconds")
         if seconds < 0:
             raise ValueError(f"time never goes back: advance({seconds})")
+        if seconds == math.inf:
+            raise ValueError("advance(inf): time cannot reach infinity")
         self._now += seconds
 
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
+    def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
         """Jump to ``deadline``; the scheduler calls this only when no goroutine can run.
 
         While another thread still owes the runtime a post (``blocking()``,
         a future), wait for it in real time instead and leave time alone.
+        While goroutines wait on I/O, wait for it in real time, as long as
+        the timer is away in virtual time, and jump only if none comes.
         """
-        if wakeup.is_set():
+        rt = get_runtime()
+        if rt.external_pending:
+            wait(None)
             return
-        if get_runtime().external_pending:
-            wakeup.wait()
-            return
+        if wait(max(0.0, deadline - self._now) if rt.io_waiting else 0.0):
+            return  # I/O or a post came first: time stands still
         self._now = max(self._now, deadline)
 
     def __enter__(self) -> VirtualClock:

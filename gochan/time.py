@@ -14,18 +14,28 @@ Timer channels follow Go 1.23: they look unbuffered (``len`` and ``cap`` are
 ``stop()`` or ``reset()`` returns, no value prepared before the call can be
 received.  A timer whose channel nobody references any more is taken out of
 the heap, so it costs nothing even if it was never stopped.
+
+Durations are checked where they are given: a non-number is a ``TypeError``
+and NaN a ``ValueError`` (as for Python's ``time.sleep``); an infinite
+duration, or one beyond Go's longest (about 292 years), means never.  A
+timer belongs to the runtime of the thread that made it; ``stop()`` and
+``reset()`` from another thread are handed to that runtime (see
+:meth:`Timer.stop`).
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import weakref
 from collections.abc import Callable
+from functools import partial
+from numbers import Real
 from threading import get_ident
 from types import FrameType
 
-from ._chan import Chan, RecvChan
-from ._core import Runtime, TimerEntry, WaitReason, get_runtime
+from ._chan import NIL, Chan, RecvChan
+from ._core import Runtime, TimerEntry, WaitReason, get_runtime, post_to_program
 
 __all__ = [
     "Hour",
@@ -40,8 +50,11 @@ __all__ = [
     "after_func",
     "new_ticker",
     "new_timer",
+    "now",
+    "since",
     "sleep",
     "tick",
+    "until",
 ]
 
 Nanosecond = 1e-9
@@ -52,6 +65,58 @@ Minute = 60.0
 Hour = 3600.0
 
 _SLEEP = WaitReason.SLEEP
+
+
+def _seconds(value: object, func: str, arg: str = "d") -> float:
+    """``value`` as float seconds, checked at the call of ``func`` (argument ``arg``).
+
+    Raises:
+        TypeError: ``value`` is not a real number (a ``bool`` is refused too).
+        ValueError: ``value`` is NaN, which no clock reading ever reaches.
+    """
+    if type(value) is not float:
+        if type(value) is bool or not isinstance(value, Real):
+            raise TypeError(
+                f"{func}() argument {arg!r} must be a number of seconds (int or float), "
+                f"not {type(value).__name__}"
+            )
+        try:
+            value = float(value)
+        except OverflowError:  # an int beyond any float: as far as floats go
+            value = -math.inf if value < 0 else math.inf
+    if value != value:
+        raise ValueError(f"{func}() argument {arg!r} is NaN (not a number)")
+    return value
+
+
+def now() -> float:
+    """The current time on the runtime's clock, in seconds (Go's ``time.Now``).
+
+    A ``time.monotonic()`` reading, the scale of every gochan time: deadlines,
+    ``ctx.deadline()``, what a timer or ticker channel delivers.  Under a
+    :class:`~gochan.testing.VirtualClock` it is the virtual time.  Never blocks.
+    """
+    return get_runtime().clock.now()
+
+
+def since(t: float) -> float:
+    """Seconds elapsed since the time ``t`` (Go's ``time.Since``): ``now() - t``.
+
+    Raises:
+        TypeError: ``t`` is not a number.
+        ValueError: ``t`` is NaN.
+    """
+    return get_runtime().clock.now() - _seconds(t, "since", "t")
+
+
+def until(t: float) -> float:
+    """Seconds until the time ``t`` (Go's ``time.Until``): ``t - now()``, negative once past.
+
+    Raises:
+        TypeError: ``t`` is not a number.
+        ValueError: ``t`` is NaN.
+    """
+    return _seconds(t, "until", "t") - get_runtime().clock.now()
 
 
 class _SleepWait:
@@ -72,8 +137,14 @@ def sleep(d: float) -> None:
     """Pause the calling goroutine for at least ``d`` seconds (Go's ``time.Sleep``).
 
     Blocks (wait reason ``sleep``) while the other goroutines run; a zero or
-    negative ``d`` returns at once without yielding, as in Go.
+    negative ``d`` returns at once without yielding, as in Go.  An infinite
+    ``d`` sleeps for good: if nothing else can run, that is a deadlock.
+
+    Raises:
+        TypeError: ``d`` is not a number.
+        ValueError: ``d`` is NaN.
     """
+    d = _seconds(d, "sleep")
     if d <= 0:
         return
     rt = get_runtime()
@@ -128,7 +199,10 @@ class _Arm:
         self.rt = rt
         self.entry: TimerEntry | None = None  # the pending entry; written by start/stop
 
-    def start(self, when: float, callback: Callable[[], None]) -> None:
+    def start(self, delay: float, callback: Callable[[], None]) -> None:
+        self.entry = self.rt.add_timer(delay, callback)
+
+    def start_at(self, when: float, callback: Callable[[], None]) -> None:
         self.entry = self.rt.add_timer_at(when, callback)
 
     def stop(self) -> bool:
@@ -172,7 +246,7 @@ def _fire_periodic(ref: weakref.ref[_TimerChan], arm: _Arm, period: float) -> Ca
         # The next tick is one period after this one was due; ticks missed
         # while the loop was late are skipped, not bunched up.
         late = max(0.0, now - entry.when)
-        arm.start(entry.when + period * (1 + int(late / period)), fire)
+        arm.start_at(entry.when + period * (1 + int(late / period)), fire)
 
     return fire
 
@@ -190,35 +264,41 @@ class Timer:
     :func:`after_func`.
 
     For a channel timer, ``c`` receives the time the timer fired; for an
-    :func:`after_func` timer ``c`` is ``None`` and the function runs in its
-    own goroutine instead.  A timer nobody references any more costs
-    nothing, stopped or not.
+    :func:`after_func` timer ``c`` is Go's nil channel (never ready) and the
+    function runs in its own goroutine instead.  A timer nobody references
+    any more costs nothing, stopped or not.
     """
 
     __slots__ = ("_arm", "_ch", "_fire")
 
     def __init__(self, d: float) -> None:
-        """A channel timer that fires once, ``d`` seconds from now (Go's ``time.NewTimer``)."""
-        rt = get_runtime()
-        self._arm = arm = _Arm(rt)
-        self._ch: _TimerChan | None = _TimerChan()
+        """A channel timer that fires once, ``d`` seconds from now (Go's ``time.NewTimer``).
+
+        Raises:
+            TypeError: ``d`` is not a number.
+            ValueError: ``d`` is NaN.
+        """
+        d = _seconds(d, "new_timer")
+        self._arm = arm = _Arm(get_runtime())
+        self._ch: _TimerChan | None = _TimerChan()  # None for an after_func timer
         self._fire = _fire_once(weakref.ref(self._ch, arm.channel_freed), arm)
-        arm.start(rt.clock.now() + d, self._fire)
+        arm.start(d, self._fire)
 
     @classmethod
     def _func(cls, d: float, fn: Callable[[], object], site: FrameType) -> Timer:
         t = cls.__new__(cls)
-        rt = get_runtime()
-        t._arm = arm = _Arm(rt)
+        t._arm = arm = _Arm(get_runtime())
         t._ch = None
         t._fire = _fire_func(arm, fn, site)
-        arm.start(rt.clock.now() + d, t._fire)
+        arm.start(d, t._fire)
         return t
 
     @property
-    def c(self) -> RecvChan[float] | None:
-        """The channel that receives the firing time; None for an :func:`after_func` timer."""
-        return self._ch
+    def c(self) -> RecvChan[float]:
+        """The channel that receives the firing time; the nil channel (never
+        ready) for an :func:`after_func` timer."""
+        ch = self._ch
+        return NIL if ch is None else ch
 
     def stop(self) -> bool:
         """Stop the timer (Go's ``Timer.Stop``); never blocks.
@@ -229,7 +309,21 @@ class Timer:
         its function, or was stopped already.  For an :func:`after_func`
         timer it does not wait for a function that has started.  Stop does
         not close ``c``.
+
+        From a thread other than the one that made the timer, the stop is
+        handed to the timer's runtime, where it takes effect as if called
+        there, as soon as its scheduler loop runs (nothing happens if no
+        program runs on that thread, or if it ends first).  The call returns
+        at once, and returns False: whether the stop will come before the
+        timer fires is not known yet.
         """
+        rt = self._arm.rt
+        if rt.thread_id != get_ident():
+            post_to_program(rt, self._stop)
+            return False
+        return self._stop()
+
+    def _stop(self) -> bool:
         stopped = self._arm.stop()
         ch = self._ch
         if ch is not None and ch.drain():
@@ -241,11 +335,24 @@ class Timer:
 
         Works on a pending, fired or stopped timer.  Returns what
         :meth:`stop` would have: True if the timer was still undelivered.
-        A value prepared before the call is never received after it.
+        A value prepared before the call is never received after it.  From
+        another thread it is handed over as :meth:`stop` is, returns False,
+        and ``d`` counts from when the timer's runtime takes it.
+
+        Raises:
+            TypeError: ``d`` is not a number.
+            ValueError: ``d`` is NaN.
         """
-        stopped = self.stop()
-        arm = self._arm
-        arm.start(arm.rt.clock.now() + d, self._fire)
+        d = _seconds(d, "Timer.reset")
+        rt = self._arm.rt
+        if rt.thread_id != get_ident():
+            post_to_program(rt, partial(self._reset, d))
+            return False
+        return self._reset(d)
+
+    def _reset(self, d: float) -> bool:
+        stopped = self._stop()
+        self._arm.start(d, self._fire)
         return stopped
 
     def __repr__(self) -> str:
@@ -267,12 +374,14 @@ class Ticker:
         """A ticker of period ``d`` seconds (Go's ``time.NewTicker``).
 
         Raises:
-            ValueError: ``non-positive interval for NewTicker`` when ``d <= 0``.
+            ValueError: ``non-positive interval for NewTicker`` when ``d <= 0``;
+                ``d`` is NaN.
+            TypeError: ``d`` is not a number.
         """
+        d = _seconds(d, "new_ticker")
         if d <= 0:
             raise ValueError("non-positive interval for NewTicker")
-        rt = get_runtime()
-        self._arm = _Arm(rt)
+        self._arm = _Arm(get_runtime())
         self._ch = _TimerChan()
         self._start(d)
 
@@ -284,14 +393,23 @@ class Ticker:
     def _start(self, d: float) -> None:
         arm = self._arm
         ref = weakref.ref(self._ch, arm.channel_freed)
-        arm.start(arm.rt.clock.now() + d, _fire_periodic(ref, arm, d))
+        arm.start(d, _fire_periodic(ref, arm, d))
 
     def stop(self) -> None:
         """Stop the ticker (Go's ``Ticker.Stop``); never blocks.
 
         No tick is received after it returns, including one that was
-        waiting in ``c``.  It does not close ``c``.
+        waiting in ``c``.  It does not close ``c``.  From a thread other than
+        the one that made the ticker, the stop is handed to the ticker's
+        runtime and takes effect there, as :meth:`Timer.stop`'s does.
         """
+        rt = self._arm.rt
+        if rt.thread_id != get_ident():
+            post_to_program(rt, self._stop)
+        else:
+            self._stop()
+
+    def _stop(self) -> None:
         self._arm.stop()
         self._ch.drain()
 
@@ -299,14 +417,26 @@ class Ticker:
         """Stop the ticker and restart it with period ``d`` (Go's ``Ticker.Reset``).
 
         The next tick comes ``d`` seconds from now; no tick prepared before
-        the call is received after it.
+        the call is received after it.  From another thread it is handed
+        over as :meth:`stop` is, and ``d`` counts from when the ticker's
+        runtime takes it.
 
         Raises:
-            ValueError: ``non-positive interval for Ticker.Reset`` when ``d <= 0``.
+            ValueError: ``non-positive interval for Ticker.Reset`` when ``d <= 0``;
+                ``d`` is NaN.
+            TypeError: ``d`` is not a number.
         """
+        d = _seconds(d, "Ticker.reset")
         if d <= 0:
             raise ValueError("non-positive interval for Ticker.Reset")
-        self.stop()
+        rt = self._arm.rt
+        if rt.thread_id != get_ident():
+            post_to_program(rt, partial(self._reset, d))
+        else:
+            self._reset(d)
+
+    def _reset(self, d: float) -> None:
+        self._stop()
         self._start(d)
 
     def __repr__(self) -> str:
@@ -318,7 +448,11 @@ def new_timer(d: float) -> Timer:
     """A :class:`Timer` whose channel ``c`` gets the time ``d`` seconds from now.
 
     Never blocks.  A zero or negative ``d`` fires at once (as soon as the
-    scheduler's loop runs).  Go's ``time.NewTimer``.
+    scheduler's loop runs); an infinite one never.  Go's ``time.NewTimer``.
+
+    Raises:
+        TypeError: ``d`` is not a number.
+        ValueError: ``d`` is NaN.
     """
     return Timer(d)
 
@@ -328,36 +462,55 @@ def after(d: float) -> RecvChan[float]:
 
     Never blocks.  Same as ``new_timer(d).c``; since an unreferenced timer
     costs nothing, an ``after()`` in a ``select`` loop does not pile up timers.
+
+    Raises:
+        TypeError: ``d`` is not a number.
+        ValueError: ``d`` is NaN.
     """
-    ch = Timer(d)._ch
-    assert ch is not None
-    return ch
+    return Timer(_seconds(d, "after")).c
 
 
 def new_ticker(d: float) -> Ticker:
     """A :class:`Ticker` with period ``d`` seconds (Go's ``time.NewTicker``).
 
     Raises:
-        ValueError: ``non-positive interval for NewTicker`` when ``d <= 0``.
+        ValueError: ``non-positive interval for NewTicker`` when ``d <= 0``;
+            ``d`` is NaN.
+        TypeError: ``d`` is not a number.
     """
     return Ticker(d)
 
 
-def tick(d: float) -> RecvChan[float] | None:
-    """The channel of a new ticker of period ``d`` (Go's ``time.Tick``); None when ``d <= 0``.
+def tick(d: float) -> RecvChan[float]:
+    """The channel of a new ticker of period ``d`` (Go's ``time.Tick``).
 
-    ``None`` is Go's nil channel: a select case on it is never ready.
+    For ``d <= 0``, Go's nil channel: receiving from it blocks forever and
+    a select case on it is never ready.  Go's ``for t := range time.Tick(d)``
+    is ``for t in tick(d):``.
+
+    Raises:
+        TypeError: ``d`` is not a number.
+        ValueError: ``d`` is NaN.
     """
+    d = _seconds(d, "tick")
     if d <= 0:
-        return None
-    return Ticker(d)._ch
+        return NIL
+    return Ticker(d).c
 
 
 def after_func(d: float, fn: Callable[[], object]) -> Timer:
     """Run ``fn()`` in its own goroutine ``d`` seconds from now (Go's ``time.AfterFunc``).
 
-    Never blocks.  The returned timer's ``c`` is None; ``stop()`` prevents a
-    run that has not started, and ``reset(d)`` schedules one more run.  An
-    exception from ``fn`` crashes the program like any goroutine's.
+    Never blocks.  The returned timer's ``c`` is the nil channel (never
+    ready); ``stop()`` prevents a run that has not started, and ``reset(d)``
+    schedules one more run.  An exception from ``fn`` crashes the program
+    like any goroutine's.
+
+    Raises:
+        TypeError: ``fn`` is not callable, or ``d`` is not a number.
+        ValueError: ``d`` is NaN.
     """
+    d = _seconds(d, "after_func")
+    if not callable(fn):
+        raise TypeError(f"after_func() argument 'fn' must be callable, not {type(fn).__name__}")
     return Timer._func(d, fn, sys._getframe(1))

@@ -59,7 +59,10 @@ API_TOP_LEVEL = {
 EXTRA_TOP_LEVEL = {
     "Locker",  # Go's sync.Locker: what Cond takes and RWMutex.rlocker() returns
     "future_done",  # a future's completion as a channel, to select on
-}
+    # Go 1.21's context.WithDeadlineCause and WithTimeoutCause (#12)
+    "with_deadline_cause", "with_timeout_cause",
+    "now", "since", "until",  # Go's time.Now, time.Since, time.Until on the runtime's clock (#12)
+}  # fmt: skip
 
 # Go's packages as public submodules, each with its names.
 API_SUBMODULES = {
@@ -79,6 +82,16 @@ API_SUBMODULES = {
     "gochan.errgroup": {"Group"},
     "gochan.semaphore": {"Weighted", "new_weighted"},
     "gochan.singleflight": {"Group", "Result"},
+    # Go's net, as issue 13 lists it.
+    "gochan.net": {
+        "listen", "dial", "dial_context", "listen_packet", "Listener", "Conn", "PacketConn",
+        "ErrClosed", "ErrDeadlineExceeded",
+    },
+    # Go's os/exec, as issue 13 lists it.
+    "gochan.exec": {
+        "command", "command_context", "Cmd", "ExitError", "ErrNotFound",
+    },
+    "gochan.signal": {"notify", "stop", "ignore", "ignored", "reset", "notify_context"},
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
 }  # fmt: skip
@@ -87,8 +100,21 @@ EXTRA_SUBMODULES = {
     # COMPILED: which build of the core runs (issue 15).
     "gochan.runtime": {"COMPILED", "future_done", "set_blocking_workers"},
     "gochan.sync": {"Locker"},
-    "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
-}
+    "gochan.context": {
+        "CancelFunc", "CancelCauseFunc",  # the types of the cancel functions
+        "with_deadline_cause", "with_timeout_cause",  # Go 1.21's
+    },
+    # The address types that addr(), local_addr(), remote_addr() and read_from()
+    # return, and Go's helpers for host:port strings with IPv6 hosts.
+    "gochan.net": {"Addr", "TCPAddr", "UDPAddr", "UnixAddr", "join_host_port", "split_host_port"},
+    # Go's os/exec beyond the issue: LookPath, the process and its state that
+    # Cmd.process and Cmd.process_state hold, the pipes' types, Go's other sentinels.
+    "gochan.exec": {
+        "look_path", "Process", "ProcessState", "PipeReader", "PipeWriter",
+        "ErrDot", "ErrProcessDone", "ErrWaitDelay",
+    },
+    "gochan.time": {"now", "since", "until"},  # Go's time.Now, Since, Until
+}  # fmt: skip
 
 
 def submodule(name: str) -> ModuleType:
@@ -124,8 +150,11 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
         assert hasattr(module, name), name
 
 
-# singleflight's Group would shadow errgroup's: its names stay in their package.
-SUBMODULES_ONLY = {"gochan.testing", "gochan.singleflight"}
+# singleflight's Group would shadow errgroup's, and the I/O packages are beside the
+# language's names, not among them: their names stay in their packages.
+SUBMODULES_ONLY = {
+    "gochan.testing", "gochan.singleflight", "gochan.net", "gochan.exec", "gochan.signal",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("module_name", sorted(set(API_SUBMODULES) - SUBMODULES_ONLY))
@@ -254,6 +283,15 @@ def test_semaphore_released_more_than_held() -> None:
     semaphore = submodule("gochan.semaphore")
     with panics("semaphore: released more than held"):
         semaphore.new_weighted(1).release(1)
+
+
+def test_net_errors() -> None:
+    net = submodule("gochan.net")
+    assert str(net.ErrClosed()) == "use of closed network connection"
+    assert issubclass(net.ErrClosed, OSError)
+    assert str(net.ErrDeadlineExceeded()) == "i/o timeout"
+    assert issubclass(net.ErrDeadlineExceeded, TimeoutError)
+    assert net.ErrClosed.__module__ == net.ErrDeadlineExceeded.__module__ == "gochan.net"
 
 
 def test_context_errors_and_deadlock_text() -> None:

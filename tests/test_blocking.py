@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from gochan import (
     Chan,
     Deadlock,
     GoroutinePanic,
+    WaitGroup,
     blocking,
     context,
     future_done,
@@ -25,6 +27,7 @@ from gochan import (
     wait_future,
 )
 from gochan import time as gotime
+from gochan._core import _bridge as bridge
 from gochan._core import get_runtime
 from gochan._core._bridge import DEFAULT_WORKERS, THREAD_NAME
 from gochan.runtime import set_blocking_workers
@@ -170,7 +173,62 @@ def test_many_goroutines_share_the_pool() -> None:
         return sorted(out.recv() for _ in range(50))
 
     assert run(main) == [n * n for n in range(50)]
-    assert len(blocking_threads()) <= DEFAULT_WORKERS
+
+
+def test_calls_that_wait_on_each_other_each_get_a_thread() -> None:
+    # Pipes whose reader and writer are both blocking() calls, more pairs than
+    # the old bound of min(32, cpus + 4) threads: the readers come first and
+    # hold their threads until their writers run, so a writer that waited
+    # for a free thread would never come.
+    pairs = 40
+    pipes = [os.pipe() for _ in range(pairs)]
+
+    def main() -> list[bytes]:
+        out = Chan[bytes](pairs)
+
+        def read(r: int) -> None:
+            out.send(blocking(os.read, r, 4))
+
+        for r, _ in pipes:  # every reader first
+            go(read, r)
+        wait_blocked(pairs, "blocking")
+        writers = WaitGroup()
+        for _, w in pipes:
+            writers.go(blocking, os.write, w, b"ping")
+        got = []
+        timeout = gotime.after(JOIN_TIMEOUT)  # a hang fails the test instead
+        for _ in range(pairs):
+            case = recv(out)
+            assert select(case, recv(timeout)) is case, "the writers never ran"
+            got.append(case.value)
+        writers.wait()
+        return got
+
+    try:
+        assert run(main) == [b"ping"] * pairs
+    finally:
+        for _, w in pipes:
+            os.close(w)  # a reader still waiting gets the end of the stream
+        join_blocking_threads()
+        for r, _ in pipes:
+            os.close(r)
+
+
+def test_parked_threads_each_take_one_of_a_burst_of_calls() -> None:
+    # Three threads park after a first round; three calls made at once must
+    # then run at once, each on a thread of its own: they meet at a barrier.
+    def main() -> list[int]:
+        out = Chan[int](3)
+        for _ in range(3):
+            go(lambda: out.send(blocking(int)))
+        for _ in range(3):
+            out.recv()
+        barrier = threading.Barrier(3, timeout=JOIN_TIMEOUT)
+        for _ in range(3):
+            go(lambda: out.send(blocking(barrier.wait)))
+        return sorted(out.recv() for _ in range(3))
+
+    assert run(main) == [0, 1, 2]
 
 
 def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
@@ -178,12 +236,15 @@ def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
     lock = threading.Lock()
     running = 0
     most = 0
+    two_running: Future[None] = Future()
 
     def work() -> None:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
+            if running == 2 and not two_running.done():
+                two_running.set_result(None)
         release.wait()
         with lock:
             running -= 1
@@ -192,7 +253,8 @@ def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
         done = Chan[None](5)
         for _ in range(5):
             go(lambda: done.send(blocking(work)))
-        wait_blocked(5, "blocking")  # 2 calls run, 3 wait for a thread
+        wait_blocked(5, "blocking")
+        wait_future(two_running)  # 2 calls run, 3 wait for a thread
         threads = len(blocking_threads())
         release.set()
         for _ in range(5):
@@ -205,6 +267,103 @@ def test_the_pool_is_bounded_by_set_blocking_workers() -> None:
     finally:
         assert set_blocking_workers(previous) == 2
     assert most == 2
+
+
+def idle_threads_after(calls: int) -> list[threading.Thread]:
+    """Run ``calls`` blocking calls at once, each on its own thread; their threads, idle."""
+    release = threading.Event()
+    out = Chan[bool](calls)
+    for _ in range(calls):
+        go(lambda: out.send(blocking(release.wait)))
+    wait_blocked(calls, "blocking")
+    threads = blocking_threads()
+    release.set()
+    for _ in range(calls):
+        out.recv()
+    return threads
+
+
+# Long enough for a thread to go idle in between, short enough to wait for.
+SHORT_IDLE_TIMEOUT = 0.05
+
+
+def ended_while_running(threads: list[threading.Thread], each: float) -> int:
+    """How many of ``threads`` end within ``each`` seconds of one another, while the
+    program runs on (its loop decides which idle threads end)."""
+    joined: Future[int] = Future()
+
+    def join_all() -> None:
+        for t in threads:
+            t.join(each)
+        joined.set_result(sum(not t.is_alive() for t in threads))
+
+    threading.Thread(target=join_all).start()
+    return wait_future(joined)
+
+
+def test_idle_threads_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bridge, "IDLE_TIMEOUT", SHORT_IDLE_TIMEOUT)
+    monkeypatch.setattr(bridge, "WARM_WORKERS", 0)
+
+    def main() -> int:
+        ended = ended_while_running(idle_threads_after(4), JOIN_TIMEOUT)
+        assert blocking(lambda: 7) == 7  # a later call starts a thread again
+        return ended
+
+    assert run(main) == 4
+
+
+def test_a_few_idle_threads_stay_warm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bridge, "IDLE_TIMEOUT", SHORT_IDLE_TIMEOUT)
+    monkeypatch.setattr(bridge, "WARM_WORKERS", 2)
+
+    def main() -> int:
+        # The 2 warm ones outlast many idle timeouts.
+        return ended_while_running(idle_threads_after(5), 10 * SHORT_IDLE_TIMEOUT)
+
+    assert run(main) == 3
+
+
+def test_the_dump_names_the_calls_waiting_for_the_bound() -> None:
+    # Calls that wait on each other hang once the bound is reached: the dump
+    # says which goroutines wait for a thread, and which bound stops them.
+    release = threading.Event()
+
+    def main() -> str:
+        done = Chan[object](2)
+        go(lambda: done.send(blocking(release.wait)))
+        wait_blocked(1, "blocking")
+        go(lambda: done.send(blocking(release.set)))  # never starts: the one thread waits
+        wait_blocked(2, "blocking")
+        dump = stacks()
+        release.set()
+        done.recv()
+        done.recv()
+        return dump
+
+    previous = set_blocking_workers(1)
+    try:
+        dump = run(main)
+    finally:
+        set_blocking_workers(previous)
+    assert "goroutine 2 [blocking]:" in dump
+    assert "goroutine 3 [blocking, all set_blocking_workers(1) threads busy]:" in dump
+
+
+def test_a_thread_the_system_refuses_fails_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    def main() -> None:
+        rt = get_runtime()
+        with monkeypatch.context() as patch:
+            patch.setattr(threading.Thread, "start", refuse)
+            with pytest.raises(RuntimeError, match="can't start new thread"):
+                blocking(lambda: 7)
+        assert rt.external_pending == 0
+        assert blocking(lambda: 7) == 7  # the next call gets its thread
+
+    run(main)
 
 
 def test_set_blocking_workers_checks_its_argument() -> None:
@@ -235,6 +394,53 @@ def test_shrinking_the_bound_ends_idle_threads() -> None:
     previous = set_blocking_workers(4)
     try:
         assert run(main) == 3
+    finally:
+        set_blocking_workers(previous)
+
+
+def test_raising_the_bound_starts_the_calls_waiting_for_it() -> None:
+    release = threading.Event()
+
+    def main() -> str:
+        done = Chan[object](2)
+        go(lambda: done.send(blocking(release.wait)))
+        wait_blocked(1, "blocking")
+        go(lambda: done.send(blocking(lambda: "ran")))  # waits for the one thread
+        wait_blocked(2, "blocking")
+        set_blocking_workers(2)
+        got = str(done.recv())  # while the first call still holds its thread
+        release.set()
+        done.recv()
+        return got
+
+    previous = set_blocking_workers(1)
+    try:
+        assert run(main) == "ran"
+    finally:
+        set_blocking_workers(previous)
+
+
+def test_calls_queued_at_the_bound_still_run_after_it_shrinks() -> None:
+    release = threading.Event()
+
+    def wait_then_send(out: Chan[str], name: str) -> None:
+        blocking(release.wait)
+        out.send(name)
+
+    def main() -> list[str]:
+        out = Chan[str](3)
+        for name in ("a", "b"):
+            go(wait_then_send, out, name)
+        wait_blocked(2, "blocking")
+        go(lambda: out.send(blocking(lambda: "queued")))
+        wait_blocked(3, "blocking")
+        set_blocking_workers(1)  # one thread ends after its call; the other takes the queued one
+        release.set()
+        return sorted(out.recv() for _ in range(3))
+
+    previous = set_blocking_workers(2)
+    try:
+        assert run(main) == ["a", "b", "queued"]
     finally:
         set_blocking_workers(previous)
 

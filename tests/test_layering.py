@@ -1,7 +1,8 @@
 """gochan's internal layering: who may import whom (STYLE.md §2), read from the source with ast.
 
 The table below is a DAG read top to bottom; nothing inside gochan imports
-``gochan`` itself, only ``gochan/_core`` imports greenlet, code outside
+``gochan`` itself, only ``gochan/_core`` imports greenlet (and the OS's
+readiness APIs, ``selectors`` and ``select``), code outside
 ``_core`` uses ``_core``'s package API and never its private modules, and no
 two modules import each other, directly or not.
 """
@@ -23,7 +24,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_build", "_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context"}
-    | {"errgroup", "semaphore", "singleflight", "testing", "_pytest_plugin"}
+    | {"errgroup", "semaphore", "singleflight", "net", "exec", "signal", "testing"}
+    | {"_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     # Which build of the core runs: imported by __init__ before anything else.
@@ -42,6 +44,18 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # call's duplicates wait on a WaitGroup, and do_chan starts a goroutine.
     "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
     "singleflight": frozenset({"sync", "_chan", "_core"}),
+    # dial_context: a context stops the connect and the name lookup.
+    "net": _LOW | {"_chan", "_select", "context", "runtime"},
+    # Pipes and child exits on the netpoller; a context stops a command, a
+    # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
+    "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
+    "tls": frozenset({"net", "context", "sync"}),
+    # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.
+    "http": frozenset(
+        {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}
+    ),
+    # Go's os/signal; the one module besides _core that sets signal handlers.
+    "signal": _LOW | {"_chan", "_select", "context"},
     # Test support and the command line sit on top: anything but __init__.
     "testing": ALL_BUT_INIT,
     "_pytest_plugin": ALL_BUT_INIT,
@@ -164,13 +178,31 @@ def test_nothing_inside_gochan_imports_gochan_itself() -> None:
     assert bad == []
 
 
-def test_only_core_imports_greenlet() -> None:
+def test_only_core_imports_greenlet_and_the_os_readiness_apis() -> None:
     bad = [
         f"{imp.where()}: imports {imp.module}"
         for path in source_files()
         if unit(module_name(path)) != "_core"
         for imp in imports(path)
-        if imp.module.split(".")[0] == "greenlet"
+        if imp.module.split(".")[0] in ("greenlet", "selectors", "select")
+    ]
+    assert bad == []
+
+
+# Signal handlers are process-wide: only these units may import Python's signal.
+# gochan.signal (Go's os/signal) for programs, __main__ for its SIGQUIT dump,
+# _core for the scheduler's own wake-ups; exec names and sends the signals that
+# end a command, and sets no handler.
+SIGNAL_HANDLERS = frozenset({"signal", "__main__", "_core", "exec"})
+
+
+def test_only_the_signal_package_handles_signals() -> None:
+    bad = [
+        f"{imp.where()}: imports {imp.module}"
+        for path in source_files()
+        if unit(module_name(path)) not in SIGNAL_HANDLERS
+        for imp in imports(path)
+        if imp.module == "signal"
     ]
     assert bad == []
 

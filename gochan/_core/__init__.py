@@ -1,10 +1,25 @@
-"""gochan's private scheduler core: the only code that imports greenlet.
+"""gochan's private scheduler core: the only code that imports greenlet and selectors.
 
 The rest of gochan uses the names listed here and nothing else of ``_core``.
+
+Waiting on file descriptors (``gochan.net``'s sockets, pipes, signal
+wake-ups) goes through the netpoller: :func:`poll_open` registers a
+non-blocking descriptor once for its life and returns its
+:class:`PollDesc`, whose ``wait_read()`` and ``wait_write()`` park the
+calling goroutine (``IO wait``) until the descriptor may be ready and
+return 0 or a :class:`PollError` (``CLOSING``, ``TIMEOUT``);
+``set_read_deadline()`` and ``set_write_deadline()`` bound those waits on
+the runtime clock, and ``close()``, called before the descriptor is
+closed, wakes its waiters with ``CLOSING``.  ``Runtime.post(callback)``
+is the one thread-safe (and signal-handler-safe) entry: it runs
+``callback`` on the loop and wakes it from the poller;
+``Runtime.netpoller().wakeup_fd`` is the descriptor that wakes it for
+``signal.set_wakeup_fd``.
 """
 
 from ._bridge import call_blocking as call_blocking
 from ._bridge import on_future_done as on_future_done
+from ._bridge import post_to_program as post_to_program
 from ._bridge import set_workers as set_workers
 from ._bridge import wait_future as wait_future
 from ._goroutine import Goroutine as Goroutine
@@ -12,9 +27,13 @@ from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
 from ._greenlet import getcurrent as getcurrent
-from ._sched import Runtime as Runtime
 from ._greenlet import switch_to as switch_to
+from ._netpoll import PollDesc as PollDesc
+from ._netpoll import PollError as PollError
+from ._netpoll import poll_open as poll_open
+from ._sched import Runtime as Runtime
 from ._sched import get_runtime as get_runtime
+from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
@@ -28,9 +47,12 @@ from ._waitq import unlink as unlink
 from ._waitq import waiters as waiters
 
 __all__ = [
+    "MAX_DELAY",
     "Clock",
     "Goroutine",
     "GoroutineExit",
+    "PollDesc",
+    "PollError",
     "Runtime",
     "SelectState",
     "SelectWaiter",
@@ -45,6 +67,8 @@ __all__ = [
     "getcurrent",
     "has_waiter",
     "on_future_done",
+    "poll_open",
+    "post_to_program",
     "push",
     "set_workers",
     "switch_to",

@@ -28,6 +28,8 @@ class WaitReason(enum.StrEnum):
     RUNNING = "running"
     CHAN_SEND = "chan send"
     CHAN_RECEIVE = "chan receive"
+    CHAN_SEND_NIL = "chan send (nil chan)"
+    CHAN_RECEIVE_NIL = "chan receive (nil chan)"
     SELECT = "select"
     SELECT_NO_CASES = "select (no cases)"
     SLEEP = "sleep"
@@ -38,6 +40,7 @@ class WaitReason(enum.StrEnum):
     COND_WAIT = "sync.Cond.Wait"
     BLOCKING = "blocking"
     FUTURE = "future"
+    IO_WAIT = "IO wait"
     WAIT_BLOCKED = "wait blocked"
     SHUTDOWN = "shutdown"
 

@@ -27,7 +27,10 @@ cdef class Runtime:
     cdef public object clock
     cdef public object rng
     cdef public object inbox
-    cdef public object wakeup
+    cdef public object poller
+    cdef public bint sleeping
+    cdef public Py_ssize_t io_waiting
+    cdef public object signal_watch
     cdef public Py_ssize_t external_pending
     cdef public object workers
     cdef public object max_workers

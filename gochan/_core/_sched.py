@@ -14,10 +14,11 @@ Design (see docs/design.md):
    The scheduler loop runs in the hub greenlet, whose record ``g0`` (as in
    Go) parks like a goroutine; it runs only when nothing is runnable, and
    once every ``_HUB_EVERY`` switches while it has work between switches
-   (timers pending, posts expected from other threads), to fire due timers
-   and take the inbox.
-4. The hub sleeps until the next timer or an inbox post; when nothing can
-   ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
+   (timers pending, posts expected from other threads, goroutines waiting
+   on I/O), to fire due timers, take the inbox and poll for I/O.
+4. The hub sleeps in the netpoller (see ``_netpoll``) until the next timer,
+   an inbox post or I/O readiness; when nothing can ever wake anyone it
+   raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
    next (see :meth:`Runtime._carry`).
 """
@@ -41,7 +42,8 @@ from .._errors import Deadlock, GoroutinePanic
 from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
-from ._timers import Clock, SystemClock, TimerEntry, TimerHeap
+from ._netpoll import Poller, new_poller
+from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
@@ -72,8 +74,8 @@ class Runtime:
         self.next_id = 1
         self.g0: Goroutine | None = None  # the loop's record; its greenlet is the hub
         self.free_carriers: list[greenlet] = []  # greenlets of finished goroutines, to reuse
-        # Whether the loop has work between switches: timers pending, or posts
-        # expected from other threads.  Only then do switches count down the
+        # Whether the loop has work between switches: timers pending, posts
+        # expected from other threads, or I/O waits.  Only then do switches count down the
         # budget to a visit of the loop (while goroutines stay runnable); set
         # by whatever creates such work, recomputed by the loop at each visit.
         self.countdown = False
@@ -82,9 +84,20 @@ class Runtime:
         self.clock: Clock = SystemClock()
         self.rng = random.Random()
         # Thread-safe inbox: callbacks posted by other threads, run on the loop.
-        self.inbox: deque[Callable[[], None]] = deque()
-        self.wakeup = threading.Event()
+        self.inbox: deque[Callable[[], object]] = deque()
         self.external_pending = 0  # posts still expected from other threads
+        # The netpoller, where the loop sleeps: made by its first sleep or
+        # the first descriptor opened (netpoller()), kept for the thread's life.
+        self.poller: Poller | None = None
+        # True while the loop sleeps (or is about to) in the poller, so posts
+        # from other threads wake it; written by the loop only.
+        self.sleeping = False
+        self.io_waiting = 0  # goroutines parked on descriptors (see _netpoll)
+        # Set by gochan.signal while channels of this runtime are notified of
+        # signals: a signal may come at any time, so the program waits for one
+        # rather than deadlock (Go's os/signal loop is never asleep).
+        # end_main() calls it, which ends the notifications with the program.
+        self.signal_watch: Callable[[], None] | None = None
         # blocking()'s threads: made by a program's first call, closed by end_main().
         self.workers: WorkerPool | None = None
         self.max_workers = DEFAULT_WORKERS  # their bound, set by set_blocking_workers()
@@ -380,6 +393,7 @@ class Runtime:
         # main goroutine as if whatever it was parked on had completed.
         runq = self.runq
         timers = self.timers
+        slept = False  # the last round ended asleep in the poller: it just polled
         while True:
             self.budget = _HUB_EVERY
             inbox = self.inbox
@@ -388,7 +402,18 @@ class Runtime:
             if timers.heap:
                 for callback in timers.pop_due(self.clock.now()):
                     callback()
-            self.countdown = bool(timers.heap) or self.external_pending > 0
+            if self.io_waiting and not slept:
+                # A visit while goroutines run: I/O is not starved by them.
+                self.poller.poll(0)  # type: ignore[union-attr]  # set by the first wait
+            slept = False
+            self.countdown = (
+                bool(timers.heap)
+                or self.external_pending > 0
+                or self.io_waiting > 0
+                or self.signal_watch is not None
+            )
+            if inbox:  # posted since it was taken; read after the store (see post())
+                self.countdown = True
             if runq:
                 self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
                 continue
@@ -398,17 +423,34 @@ class Runtime:
             if self.idle_waiters and self._wake_idle_waiters():
                 continue
             deadline = timers.next_deadline()
-            if self.external_pending or inbox:
-                if deadline is None:
-                    self.wakeup.wait()
-                else:
-                    self.clock.sleep_until(deadline, self.wakeup)
-                self.wakeup.clear()
-            elif deadline is not None:
-                self.clock.sleep_until(deadline, self.wakeup)
-                self.wakeup.clear()
-            else:
+            if deadline is None and not (
+                self.external_pending or self.io_waiting or inbox or self.signal_watch is not None
+            ):
                 self._no_progress()
+                continue
+            self._sleep(deadline)
+            slept = True
+
+    def _sleep(self, deadline: float | None) -> None:
+        """Wait in the poller for I/O, a post from another thread or, if any, the next timer."""
+        poller = self.netpoller()
+        self.sleeping = True  # before the inbox is read: see post()
+        try:
+            if self.inbox:
+                return
+            if deadline is None:
+                poller.poll(None)
+            else:
+                self.clock.sleep_until(deadline, poller.poll)
+        finally:
+            self.sleeping = False
+
+    def netpoller(self) -> Poller:
+        """This runtime's poller, made on first use.  Only on the runtime's thread."""
+        poller = self.poller
+        if poller is None:
+            poller = self.poller = new_poller(self)
+        return poller
 
     def _wake_idle_waiters(self) -> bool:
         woke = False
@@ -460,8 +502,11 @@ class Runtime:
     # -- timers and other threads ---------------------------------------------
 
     def add_timer(self, delay: float, callback: Callable[[], None]) -> TimerEntry:
-        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0)."""
-        return self.add_timer_at(self.clock.now() + delay, callback)
+        """Run ``callback`` on the loop ``delay`` seconds from now (at once if <= 0).
+
+        Never, for a ``delay`` beyond Go's longest duration (see ``_timers``).
+        """
+        return self.add_timer_at(deadline_after(self.clock.now(), delay), callback)
 
     def add_timer_at(self, when: float, callback: Callable[[], None]) -> TimerEntry:
         """Run ``callback`` on the loop once the clock reads ``when``."""
@@ -473,16 +518,25 @@ class Runtime:
         self.countdown = True
         self.external_pending += 1
 
-    def post(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` on this runtime's loop.  Thread-safe: the one entry
-        point for other threads, which touch nothing else of the runtime.
+    def post(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on this runtime's loop.  Thread-safe, and safe in a
+        signal handler: the one entry point for other threads, which touch
+        nothing else of the runtime (but the ``countdown`` flag this sets).
 
         A poster that makes the loop wait for it first counts itself in
         ``external_pending`` (from the runtime's thread), and its callback
-        counts itself out.
+        counts itself out.  The loop, if asleep in the poller, is woken
+        through the poller's wake-up descriptor.  A busy loop takes the inbox
+        within ``_HUB_EVERY`` switches: ``countdown`` is set after the append,
+        and the loop stores its own value before it looks at the inbox again,
+        so no post is missed.
         """
         self.inbox.append(callback)
-        self.wakeup.set()
+        self.countdown = True
+        # The loop sets ``sleeping`` before it last reads the inbox, and
+        # this reads it after the append: one of the two sees the other.
+        if self.sleeping:
+            self.poller.wake()  # type: ignore[union-attr]  # made before sleeping is set
 
     # -- the end of a program -------------------------------------------------
 
@@ -506,11 +560,16 @@ class Runtime:
             if self._interrupt_all_but_main():
                 self.park(WaitReason.SHUTDOWN, None)
         finally:
+            if self.signal_watch is not None:
+                self.signal_watch()
             self.runq.clear()
             self.goroutines.clear()
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
+            if self.poller is not None:  # waiters dropped above may still hold slots
+                self.poller.drop_waiters()
+            self.io_waiting = 0
             self.countdown = False
             if self.workers is not None:  # its threads end after their current call; none is joined
                 self.workers.close()
@@ -544,6 +603,8 @@ class Runtime:
         report); all of them when None.
         """
         runnable = set(map(id, self.runq))
+        # blocking() calls queued behind the bound on threads: the dump says so.
+        waiting_for_thread = () if self.workers is None else self.workers.queued()
         parts = []
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
             if only is not None and g.id not in only:
@@ -555,6 +616,8 @@ class Runtime:
                 frame: FrameType | None = sys._getframe()
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
+                if g in waiting_for_thread:
+                    state += f", all set_blocking_workers({self.max_workers}) threads busy"
                 frame = None if g.glet is None else g.glet.gr_frame
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:

@@ -4,15 +4,29 @@ Timers belong to one runtime and fire inside its scheduler loop: a timer's
 callback runs on the loop, must not block, and typically readies a goroutine
 or makes a value available on a channel.  The clock is replaceable
 (``Runtime.clock``) so tests can run on virtual time.
+
+A timer due farther ahead than Go's longest duration (``MAX_DELAY``, about
+292 years; ``float("inf")`` included) never fires: it is kept out of the
+heap, so it is not work pending and a program that waits only on such timers
+is a deadlock.
 """
 
 from __future__ import annotations
 
 import heapq
-import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+# Go's longest Duration, 2**63 - 1 nanoseconds: a timer set farther ahead never fires.
+MAX_DELAY = (2**63 - 1) / 1e9
+NEVER = float("inf")  # the ``when`` of a timer that never fires
+_LONGEST_WAIT = 86400.0  # the longest single sleep of the loop (see SystemClock)
+
+
+def deadline_after(now: float, delay: float) -> float:
+    """When a timer set at ``now`` for ``delay`` seconds fires: NEVER beyond MAX_DELAY."""
+    return now + delay if delay <= MAX_DELAY else NEVER
 
 
 class Clock(Protocol):
@@ -22,24 +36,28 @@ class Clock(Protocol):
         """The current time, in seconds on a monotonic scale."""
         ...
 
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
-        """Return at ``deadline`` or as soon as ``wakeup`` is set, whichever is first.
+    def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
+        """Return at ``deadline`` (the next timer's), or earlier once an outside event comes.
 
+        ``wait(timeout)`` blocks the thread in the netpoller until an outside
+        event (I/O readiness, a post from another thread) arrives, then
+        readies its goroutines and returns True, or until ``timeout`` real
+        seconds pass (None: no limit; 0: only a look) and returns False.
         Called by the scheduler loop only when no goroutine is runnable.
         """
         ...
 
 
 class SystemClock:
-    """``time.monotonic()``; sleeping is a wait on the loop's wake-up event."""
+    """``time.monotonic()``; sleeping is a wait in the netpoller up to the deadline."""
 
     def now(self) -> float:
         return time.monotonic()
 
-    def sleep_until(self, deadline: float, wakeup: threading.Event) -> None:
-        delay = deadline - time.monotonic()
-        if delay > 0:
-            wakeup.wait(delay)
+    def sleep_until(self, deadline: float, wait: Callable[[float | None], bool]) -> None:
+        # A poll's timeout must fit the OS's (epoll's: a C int of milliseconds):
+        # a longer sleep ends early, and the loop, finding nothing due, sleeps again.
+        wait(min(max(0.0, deadline - time.monotonic()), _LONGEST_WAIT))
 
 
 class TimerEntry:
@@ -76,7 +94,10 @@ class TimerHeap:
         return len(self.heap) - self.cancelled
 
     def add(self, when: float, callback: Callable[[], None]) -> TimerEntry:
+        """A pending timer firing at ``when``; one due at NEVER is not kept (nothing fires it)."""
         entry = TimerEntry(when, callback)
+        if when == NEVER:
+            return entry
         self.seq += 1
         heapq.heappush(self.heap, (when, self.seq, entry))
         return entry
@@ -86,6 +107,8 @@ class TimerHeap:
         if entry.callback is None:
             return False
         entry.callback = None
+        if entry.when == NEVER:
+            return True  # never in the heap
         self.cancelled += 1
         if self.cancelled > 32 and self.cancelled * 2 > len(self.heap):
             self.heap = [item for item in self.heap if item[2].callback is not None]

@@ -1,0 +1,593 @@
+"""The netpoller: goroutines parked on the readiness of file descriptors.
+
+Go's ``runtime/netpoll.go`` in gochan's terms.  A file descriptor that
+gochan reads or writes without blocking the thread (a socket of
+``gochan.net``, a pipe) gets one :class:`PollDesc` from :func:`poll_open`,
+registered with its runtime's poller once, for the descriptor's whole life,
+never once per wait.  A goroutine whose system call fails with ``EAGAIN``
+parks on the descriptor's read or write slot (wait reason ``IO wait``), and
+the scheduler loop, which polls the OS whenever it runs (with timeout 0
+while goroutines stay runnable, and up to the next timer when none is),
+readies it when the descriptor becomes ready.  Deadlines are timers on the
+runtime clock, and closing a descriptor wakes its waiters with
+:data:`PollError.CLOSING`.
+
+Two pollers, one interface:
+
+- :class:`EpollPoller` (Linux): every descriptor is in the epoll set
+  edge-triggered for reading and writing from :func:`poll_open` to
+  :meth:`PollDesc.close`, as Go's ``netpollopen`` arms it, so a wait costs
+  no system call beyond the one that failed and the loop's ``epoll_wait``.
+  An edge that comes while nobody waits is dropped: waiters always try the
+  call first, and park only once it failed, with no switch in between, so
+  the next change of readiness brings a new edge.
+- :class:`SelectorPoller` (elsewhere: kqueue on macOS, through
+  :mod:`selectors`): level-triggered, so a descriptor's interest follows its
+  waiters, armed when a goroutine starts waiting and disarmed when none is
+  left (one more system call per wait).
+
+Posts from other threads (:meth:`Runtime.post`) wake a loop asleep in the
+poller through a socket pair that the poller watches (Go's
+``netpollBreak``).
+
+Invariants:
+ - ``rt.io_waiting`` counts the goroutines in the read and write slots of
+   the runtime's descriptors; each leaves by a wake (readiness, deadline,
+   close), which readies it, or by the scheduler's undo, never by both;
+ - a descriptor's overflow list (``rmore``, ``wmore``) is non-empty only
+   while its slot (``rg``, ``wg``) is taken;
+ - ``rerr`` and ``werr`` are :data:`PollError.CLOSING` once the descriptor
+   is closing (for good), else :data:`PollError.TIMEOUT` while its
+   deadline has passed, else 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import select
+import selectors
+import socket
+import sys
+from collections.abc import Callable
+from threading import get_ident
+from typing import TYPE_CHECKING
+
+from greenlet import getcurrent
+
+from ._goroutine import Goroutine, WaitReason
+from ._timers import TimerEntry
+
+if TYPE_CHECKING:
+    from ._sched import Runtime
+
+_IO_WAIT = WaitReason.IO_WAIT
+
+
+class PollError(enum.IntEnum):
+    """Why a wait on a descriptor ended without readiness (Go's ``pollErr*`` codes).
+
+    A wait returns 0 when the descriptor may be ready, or one of these.
+    """
+
+    CLOSING = 1  # the descriptor is being closed: Go's pollErrClosing
+    TIMEOUT = 2  # its deadline passed: Go's pollErrTimeout
+
+
+_CLOSING = PollError.CLOSING
+_TIMEOUT = PollError.TIMEOUT
+
+
+class PollDesc:
+    """One file descriptor watched by its runtime's poller (Go's ``pollDesc``).
+
+    Made by :func:`poll_open` on the runtime's thread and used only there
+    (every method raises ``RuntimeError`` on another thread).  The pattern
+    of a read, a write the same with ``werr`` and :meth:`wait_write`::
+
+        while True:
+            if pd.rerr:               # closing, or the read deadline passed
+                raise error_for(pd.rerr)
+            try:
+                return os.read(fd, n)  # the fd is non-blocking: try first
+            except BlockingIOError:
+                pass
+            err = pd.wait_read()      # park until it may be readable
+            if err:
+                raise error_for(err)
+
+    Close with :meth:`close` before closing the descriptor itself.
+    """
+
+    __slots__ = (
+        "fd",
+        "poller",
+        "rerr",
+        "rg",
+        "rmore",
+        "rt",
+        "rtimer",
+        "werr",
+        "wg",
+        "wmore",
+        "wtimer",
+    )
+
+    def __init__(self, rt: Runtime, poller: Poller, fd: int) -> None:
+        self.rt = rt
+        self.poller = poller
+        self.fd = fd
+        # The goroutine waiting to read (write), or None: written by the
+        # wait, cleared by its wake or its undo.
+        self.rg: Goroutine | None = None
+        self.wg: Goroutine | None = None
+        # Further goroutines waiting the same way, rare (Go serializes them).
+        self.rmore: list[Goroutine] = []
+        self.wmore: list[Goroutine] = []
+        # 0, or the PollError of a read (write) now: see the module's invariants.
+        self.rerr = 0
+        self.werr = 0
+        # The pending deadline timers, if any.
+        self.rtimer: TimerEntry | None = None
+        self.wtimer: TimerEntry | None = None
+
+    @property
+    def closing(self) -> bool:
+        """Whether :meth:`close` was called: every wait returns ``CLOSING`` from then on."""
+        return self.rerr is _CLOSING
+
+    # -- waits ----------------------------------------------------------------
+
+    def wait_read(self) -> int:
+        """Park the calling goroutine until the descriptor may be readable.
+
+        Call it after the read failed with ``EAGAIN``.  Returns 0 when it may
+        be readable (possibly not: try again, and wait again on ``EAGAIN``),
+        or a :class:`PollError` when the descriptor is closing or the read
+        deadline passed, at once if it already has.  Blocks (``IO wait``),
+        and raises what the scheduler interrupts the goroutine with (the end
+        of ``run()``, a crash reaching main, Ctrl-C), its wait undone.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        err = self.rerr
+        if err:
+            return err
+        rt = self.rt
+        if rt.running is not getcurrent():
+            self._check_thread()
+        g = rt.current or rt.implicit_main()
+        if self.rg is None:
+            self.rg = g
+        else:
+            self.rmore.append(g)
+        self._park(rt)
+        return self.rerr
+
+    def wait_write(self) -> int:
+        """Park the calling goroutine until the descriptor may be writable.
+
+        As :meth:`wait_read`, for writes (and for a non-blocking
+        ``connect``, which ends when the socket becomes writable).
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        err = self.werr
+        if err:
+            return err
+        rt = self.rt
+        if rt.running is not getcurrent():
+            self._check_thread()
+        g = rt.current or rt.implicit_main()
+        if self.wg is None:
+            self.wg = g
+        else:
+            self.wmore.append(g)
+        self._park(rt)
+        return self.werr
+
+    def _park(self, rt: Runtime) -> None:
+        rt.io_waiting += 1
+        rt.countdown = True  # the loop's visits poll while goroutines run
+        arm = self.poller.arm
+        if arm is not None:
+            arm(self)
+        rt.park(_IO_WAIT, self)
+
+    def _cancel_wait(self, g: object, /) -> None:
+        """The scheduler's undo: ``g`` stops waiting on this descriptor."""
+        if self.rg is g:
+            self.rg = self.rmore.pop(0) if self.rmore else None
+        elif self.wg is g:
+            self.wg = self.wmore.pop(0) if self.wmore else None
+        elif g in self.rmore:
+            self.rmore.remove(g)
+        elif g in self.wmore:
+            self.wmore.remove(g)
+        else:
+            raise ValueError("not waiting")
+        self.rt.io_waiting -= 1
+        arm = self.poller.arm
+        if arm is not None:
+            arm(self)
+
+    def wake_readers(self) -> None:
+        """Ready the goroutines waiting to read (the poller's, a deadline's, a close's)."""
+        g = self.rg
+        if g is None:
+            return
+        self.rg = None
+        rt = self.rt
+        rt.ready(g)
+        more = self.rmore
+        rt.io_waiting -= 1 + len(more)
+        if more:
+            rt.runq.extend(more)
+            more.clear()
+
+    def wake_writers(self) -> None:
+        """Ready the goroutines waiting to write."""
+        g = self.wg
+        if g is None:
+            return
+        self.wg = None
+        rt = self.rt
+        rt.ready(g)
+        more = self.wmore
+        rt.io_waiting -= 1 + len(more)
+        if more:
+            rt.runq.extend(more)
+            more.clear()
+
+    def _rearm(self) -> None:
+        arm = self.poller.arm
+        if arm is not None:
+            arm(self)
+
+    # -- deadlines ------------------------------------------------------------
+
+    def set_read_deadline(self, when: float | None) -> None:
+        """Make reads fail with ``TIMEOUT`` from ``when`` on (runtime clock seconds; None clears).
+
+        Applies to a read waiting now as to later ones: a deadline already
+        passed wakes the waiting reader at once.  A later deadline (or None)
+        makes reads possible again.  Does not block.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        self._check_thread()
+        if self.rtimer is not None:
+            self.rt.timers.cancel(self.rtimer)
+        self.rtimer = self._deadline_timer(when, self._expire_read)
+        if self.rerr is _CLOSING:
+            return
+        if when is not None and self.rtimer is None:
+            self._expire_read()
+        else:
+            self.rerr = 0
+
+    def set_write_deadline(self, when: float | None) -> None:
+        """As :meth:`set_read_deadline`, for writes.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        self._check_thread()
+        if self.wtimer is not None:
+            self.rt.timers.cancel(self.wtimer)
+        self.wtimer = self._deadline_timer(when, self._expire_write)
+        if self.werr is _CLOSING:
+            return
+        if when is not None and self.wtimer is None:
+            self._expire_write()
+        else:
+            self.werr = 0
+
+    def _deadline_timer(self, when: float | None, expire: Callable[[], None]) -> TimerEntry | None:
+        """A timer calling ``expire`` at ``when``; None if ``when`` is None or has passed."""
+        rt = self.rt
+        if when is None or when <= rt.clock.now() or self.rerr is _CLOSING:
+            return None
+        return rt.add_timer_at(when, expire)
+
+    def _expire_read(self) -> None:
+        self.rtimer = None
+        if self.rerr is not _CLOSING:
+            self.rerr = _TIMEOUT
+            self.wake_readers()
+            self._rearm()
+
+    def _expire_write(self) -> None:
+        self.wtimer = None
+        if self.werr is not _CLOSING:
+            self.werr = _TIMEOUT
+            self.wake_writers()
+            self._rearm()
+
+    # -- the end --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop watching the descriptor; its waiters wake with ``CLOSING``.
+
+        Go's ``pollDesc`` close and evict (trio's ``notify_closing``): call
+        it before closing the descriptor, with no switch in between, and
+        mark the owning object closed first so that no goroutine starts a
+        new wait.  Every later wait returns ``CLOSING`` at once.  Idempotent;
+        does not block.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        self._check_thread()
+        self._evict()
+        self.poller.forget(self)
+
+    def _evict(self) -> None:
+        if self.rerr is _CLOSING:
+            return
+        self.rerr = self.werr = _CLOSING
+        timers = self.rt.timers
+        for timer in (self.rtimer, self.wtimer):
+            if timer is not None:
+                timers.cancel(timer)
+        self.rtimer = self.wtimer = None
+        self.wake_readers()
+        self.wake_writers()
+
+    def drop_waiters(self) -> None:
+        """Forget the waiters without readying them: their program has ended."""
+        self.rg = self.wg = None
+        self.rmore.clear()
+        self.wmore.clear()
+        self._rearm()
+
+    def _check_thread(self) -> None:
+        if self.rt.thread_id != get_ident():
+            raise RuntimeError(
+                f"gochan: file descriptor {self.fd} belongs to the gochan runtime of thread "
+                f"{self.rt.thread_id} and was used from thread {get_ident()}; cross threads "
+                "with blocking(), wait_future() or a future instead (see docs/threads.md)"
+            )
+
+    def __repr__(self) -> str:
+        return f"<PollDesc fd={self.fd}>"
+
+
+def poll_open(rt: Runtime, fd: int) -> PollDesc:
+    """Watch the non-blocking descriptor ``fd`` with ``rt``'s poller until closed.
+
+    Go's ``runtime_pollOpen``: once per descriptor, for its whole life; the
+    returned :class:`PollDesc` is where goroutines wait on it.  The poller
+    is made on first use.  A stale registration of the same number (a
+    descriptor closed without :meth:`PollDesc.close`) is evicted, its
+    waiters woken with ``CLOSING``.  Does not block.
+
+    Raises:
+        PermissionError: the OS cannot poll this kind of descriptor (epoll
+            refuses regular files): use ``blocking()`` for it instead.
+        RuntimeError: called on another thread than ``rt``'s.
+    """
+    if rt.thread_id != get_ident():
+        raise RuntimeError("gochan: poll_open() on another thread than the runtime's")
+    poller = rt.netpoller()
+    pd = PollDesc(rt, poller, fd)
+    poller.open(pd)
+    return pd
+
+
+# -- the pollers ------------------------------------------------------------------
+
+
+class _Waker:
+    """A socket pair: another thread writes a byte to wake a loop asleep in the poller."""
+
+    def __init__(self) -> None:
+        self.reader, self.writer = socket.socketpair()
+        self.reader.setblocking(False)
+        self.writer.setblocking(False)
+        self.fd = self.reader.fileno()
+
+    def wake(self) -> None:
+        """Thread-safe, and safe in a signal handler."""
+        # Full: a wake-up is pending already.  Closed: the runtime is gone.
+        with contextlib.suppress(OSError):
+            self.writer.send(b"\0")
+
+    def drain(self) -> None:
+        try:
+            while self.reader.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def close(self) -> None:
+        self.reader.close()
+        self.writer.close()
+
+
+class Poller:
+    """What the runtime needs of a poller; see :class:`EpollPoller` and :class:`SelectorPoller`."""
+
+    # Called by a PollDesc whenever its waiters change, for a level-triggered
+    # poller to follow them; None for an edge-triggered one.
+    arm: Callable[[PollDesc], None] | None = None
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.descs: dict[int, PollDesc] = {}  # every open descriptor, by number
+        self._waker = _Waker()
+
+    @property
+    def wakeup_fd(self) -> int:
+        """The descriptor to write a byte to (``signal.set_wakeup_fd``) to wake the loop."""
+        return self._waker.writer.fileno()
+
+    def wake(self) -> None:
+        """Wake the loop if it sleeps in :meth:`poll` (or its next poll).  Thread-safe."""
+        self._waker.wake()
+
+    def open(self, pd: PollDesc) -> None:
+        stale = self.descs.get(pd.fd)
+        if stale is not None:  # that number was closed behind our back and reused
+            stale._evict()
+            self.forget(stale)
+        self._register(pd)
+        self.descs[pd.fd] = pd
+
+    def forget(self, pd: PollDesc) -> None:
+        """Stop watching ``pd``'s descriptor, unless its number is another's by now."""
+        if self.descs.get(pd.fd) is pd:
+            del self.descs[pd.fd]
+            self._unregister(pd)
+
+    def drop_waiters(self) -> None:
+        """The program ended: forget every waiter (the runtime resets its count)."""
+        for pd in self.descs.values():
+            if pd.rg is not None or pd.wg is not None:
+                pd.drop_waiters()
+
+    def poll(self, timeout: float | None) -> bool:
+        """Wait up to ``timeout`` seconds (None: no limit; 0: not at all) and ready
+        the goroutines whose descriptors are ready; True if anything (readiness
+        or a wake-up) came."""
+        raise NotImplementedError
+
+    def _register(self, pd: PollDesc) -> None:
+        raise NotImplementedError
+
+    def _unregister(self, pd: PollDesc) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._waker.close()
+
+    def __del__(self) -> None:
+        # The runtime (a thread-local) is gone with its thread.
+        self.close()
+
+
+class SelectorPoller(Poller):
+    """Elsewhere: :mod:`selectors`' best (kqueue on macOS), level-triggered.
+
+    A descriptor is in the selector only while goroutines wait on it, for
+    the directions they wait for.
+    """
+
+    def __init__(self, rt: Runtime) -> None:
+        super().__init__(rt)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self._waker.fd, selectors.EVENT_READ, None)
+        self.arm = self._arm
+
+    def _arm(self, pd: PollDesc) -> None:
+        events = (selectors.EVENT_READ if pd.rg is not None else 0) | (
+            selectors.EVENT_WRITE if pd.wg is not None else 0
+        )
+        key = self.selector.get_map().get(pd.fd)
+        if key is None:
+            if events:
+                self.selector.register(pd.fd, events, pd)
+        elif not events:
+            self.selector.unregister(pd.fd)
+        elif key.events != events:
+            self.selector.modify(pd.fd, events, pd)
+
+    def _register(self, pd: PollDesc) -> None:
+        pass  # armed by its first wait
+
+    def _unregister(self, pd: PollDesc) -> None:
+        if pd.fd in self.selector.get_map():
+            self.selector.unregister(pd.fd)
+
+    def poll(self, timeout: float | None) -> bool:
+        ready = self.selector.select(timeout)
+        for key, mask in ready:
+            pd: PollDesc | None = key.data
+            if pd is None:
+                self._waker.drain()
+                continue
+            if mask & selectors.EVENT_READ:
+                pd.wake_readers()
+            if mask & selectors.EVENT_WRITE:
+                pd.wake_writers()
+            self._arm(pd)
+        return bool(ready)
+
+    def close(self) -> None:
+        self.selector.close()
+        super().close()
+
+
+if sys.platform == "linux":
+    # Readiness that wakes a reader or a writer: also errors and hang-ups, after
+    # which the system call returns the error or the end of the stream.
+    _EPOLL_READ = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
+    _EPOLL_WRITE = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
+    _EPOLL_OPEN = select.EPOLLIN | select.EPOLLOUT | select.EPOLLRDHUP | select.EPOLLET
+
+    class EpollPoller(Poller):
+        """Linux: one epoll set, each descriptor in it edge-triggered for its whole life."""
+
+        def __init__(self, rt: Runtime) -> None:
+            super().__init__(rt)
+            self.epoll = select.epoll()
+            self.epoll.register(self._waker.fd, select.EPOLLIN)  # level-triggered: drained
+
+        def _register(self, pd: PollDesc) -> None:
+            try:
+                self.epoll.register(pd.fd, _EPOLL_OPEN)
+            except FileExistsError:  # the same descriptor, opened twice
+                self.epoll.modify(pd.fd, _EPOLL_OPEN)
+
+        def _unregister(self, pd: PollDesc) -> None:
+            with contextlib.suppress(OSError):  # closed already: the kernel dropped it
+                self.epoll.unregister(pd.fd)
+
+        def poll(self, timeout: float | None) -> bool:
+            events = self.epoll.poll(-1 if timeout is None else timeout)
+            descs = self.descs
+            rt = self.rt
+            append = rt.runq.append
+            woken = 0
+            for fd, mask in events:
+                pd = descs.get(fd)
+                if pd is None:
+                    if fd == self._waker.fd:
+                        self._waker.drain()
+                    continue
+                # The usual case inline: one reader or one writer.
+                if mask & _EPOLL_READ:
+                    g = pd.rg
+                    if g is not None:
+                        if pd.rmore:
+                            pd.wake_readers()
+                        else:
+                            pd.rg = None
+                            append(g)
+                            woken += 1
+                if mask & _EPOLL_WRITE:
+                    g = pd.wg
+                    if g is not None:
+                        if pd.wmore:
+                            pd.wake_writers()
+                        else:
+                            pd.wg = None
+                            append(g)
+                            woken += 1
+            rt.io_waiting -= woken
+            return bool(events)
+
+        def close(self) -> None:
+            self.epoll.close()
+            super().close()
+
+
+def new_poller(rt: Runtime) -> Poller:
+    """The best poller of this OS for ``rt``."""
+    if sys.platform == "linux":
+        return EpollPoller(rt)
+    else:  # a platform check, which mypy reads
+        return SelectorPoller(rt)

@@ -1,0 +1,344 @@
+"""gochan.http and gochan.tls on real sockets (127.0.0.1 only): client, server, TLS, cancellation."""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+
+import pytest
+import trustme
+
+from gochan import Chan, after, context, go, http, net, recv, select, tls
+from gochan.http import httptest
+
+pytestmark = pytest.mark.gochan
+
+
+def hello(w: http.ResponseWriter, r: http.Request) -> None:
+    w.write(b"hello " + r.path_value("name").encode())
+
+
+def echo(w: http.ResponseWriter, r: http.Request) -> None:
+    assert r.body is not None
+    w.write(r.body.read())
+
+
+def routes() -> http.ServeMux:
+    mux = http.ServeMux()
+    mux.handle_func("GET /hello/{name}", hello)
+    mux.handle_func("POST /echo", echo)
+    return mux
+
+
+def test_get_and_keep_alive() -> None:
+    with httptest.new_server(routes()) as srv:
+        client = srv.client()
+        for name in ("a", "b", "c"):
+            with client.get(f"{srv.url}/hello/{name}") as resp:
+                assert (resp.status_code, resp.status) == (200, "200 OK")
+                assert resp.body.read() == f"hello {name}".encode()
+                assert resp.content_length == len(f"hello {name}")
+                assert resp.header.get("Content-Type") == "text/plain; charset=utf-8"
+        # One connection served all three: it went back to the pool each time.
+        assert len(srv.config._conns) == 1
+
+
+def test_post_content_length_and_chunked() -> None:
+    class Stream:
+        def __init__(self) -> None:
+            self.parts = [b"x" * 40000, b"y" * 40000]
+
+        def read(self, n: int = -1, /) -> bytes:
+            return self.parts.pop(0) if self.parts else b""
+
+    with httptest.new_server(routes()) as srv:
+        with srv.client().post(srv.url + "/echo", "text/plain", b"payload") as resp:
+            assert resp.body.read() == b"payload"
+        with srv.client().post(srv.url + "/echo", "text/plain", Stream()) as resp:
+            data = resp.body.read()
+            assert data == b"x" * 40000 + b"y" * 40000
+            assert resp.transfer_encoding == ["chunked"]  # more than 2 KB: sent chunked
+            assert resp.content_length == -1
+
+
+def test_head_and_no_content() -> None:
+    def empty(w: http.ResponseWriter, r: http.Request) -> None:
+        w.write_header(http.StatusNoContent)
+
+    mux = routes()
+    mux.handle_func("/empty", empty)
+    with httptest.new_server(mux) as srv:
+        with srv.client().head(srv.url + "/hello/x") as resp:
+            assert resp.status_code == 200
+            assert resp.body.read() == b""
+        with srv.client().get(srv.url + "/empty") as resp:
+            assert (resp.status_code, resp.body.read(), resp.content_length) == (204, b"", 0)
+
+
+def test_redirects_as_go_follows_them() -> None:
+    seen: list[str] = []
+
+    def redirect(w: http.ResponseWriter, r: http.Request) -> None:
+        seen.append(f"{r.method} {r.url.path} {r.body.read() if r.body else b''!r}")
+        code = int(r.path_value("code"))
+        http.redirect(w, r, "/final", code)
+
+    def final(w: http.ResponseWriter, r: http.Request) -> None:
+        seen.append(f"{r.method} final {r.body.read() if r.body else b''!r}")
+        w.write(r.header.get("Referer").encode())
+
+    mux = http.ServeMux()
+    mux.handle_func("/r/{code}", redirect)
+    mux.handle_func("/final", final)
+    with httptest.new_server(mux) as srv:
+        for code in (301, 302, 303, 307, 308):
+            with srv.client().post(f"{srv.url}/r/{code}", "text/plain", b"body") as resp:
+                assert resp.status_code == 200
+                assert resp.body.read() == f"{srv.url}/r/{code}".encode()
+    assert seen == [
+        "POST /r/301 b'body'", "GET final b''",
+        "POST /r/302 b'body'", "GET final b''",
+        "POST /r/303 b'body'", "GET final b''",
+        "POST /r/307 b'body'", "POST final b'body'",
+        "POST /r/308 b'body'", "POST final b'body'",
+    ]  # fmt: skip
+
+
+def test_stopped_after_10_redirects() -> None:
+    def loop(w: http.ResponseWriter, r: http.Request) -> None:
+        http.redirect(w, r, "/loop", http.StatusFound)
+
+    with httptest.new_server(loop) as srv:
+        with pytest.raises(http.URLError) as caught:
+            srv.client().get(srv.url + "/loop")
+        assert str(caught.value) == 'Get "/loop": stopped after 10 redirects'
+
+
+def test_handler_exception_is_a_500_and_the_server_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def boom(w: http.ResponseWriter, r: http.Request) -> None:
+        raise RuntimeError("boom")
+
+    mux = routes()
+    mux.handle_func("/boom", boom)
+    with httptest.new_server(mux) as srv:
+        with srv.client().get(srv.url + "/boom") as resp:
+            assert resp.status_code == 500
+            assert resp.body.read() == b"Internal Server Error\n"
+        with srv.client().get(srv.url + "/hello/after") as resp:
+            assert resp.body.read() == b"hello after"
+    assert "http: panic serving 127.0.0.1:" in caplog.text
+    assert "RuntimeError('boom')" in caplog.text
+
+
+def test_pipelined_requests_are_answered_in_order() -> None:
+    with httptest.new_server(routes()) as srv:
+        conn = net.dial("tcp", srv.url.removeprefix("http://"))
+        conn.write(
+            b"GET /hello/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+            b"GET /hello/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        answer = conn.read(-1)
+        conn.close()
+    bodies = [part.rpartition(b"\r\n\r\n")[2] for part in answer.split(b"HTTP/1.1 200 OK")[1:]]
+    assert bodies == [b"hello 1", b"abc", b"hello 3"]
+
+
+def test_cancel_aborts_the_request_and_the_handler_sees_it() -> None:
+    handler_saw = Chan[str](1)
+    started = Chan[None](1)
+
+    def slow(w: http.ResponseWriter, r: http.Request) -> None:
+        started.send(None)
+        done = recv(r.context().done())
+        select(done, recv(after(10)))
+        handler_saw.send(str(r.context().err()))
+
+    with httptest.new_server(slow) as srv:
+        ctx, cancel = context.with_cancel(context.background())
+
+        def cancel_once_started() -> None:
+            started.recv()
+            cancel()
+
+        go(cancel_once_started)
+        req = http.new_request_with_context(ctx, "GET", srv.url + "/")
+        with pytest.raises(context.Canceled):
+            srv.client().do(req)
+        assert handler_saw.recv() == "context canceled"
+
+
+def test_cancel_while_reading_the_body() -> None:
+    def stream(w: http.ResponseWriter, r: http.Request) -> None:
+        w.write(b"first")
+        w.flush()
+        select(recv(r.context().done()), recv(after(10)))
+
+    with httptest.new_server(stream) as srv:
+        ctx, cancel = context.with_cancel(context.background())
+        resp = srv.client().do(http.new_request_with_context(ctx, "GET", srv.url))
+        assert resp.body.read(5) == b"first"
+        cancel()
+        with pytest.raises(context.Canceled):
+            resp.body.read()
+
+
+def test_client_timeout_is_a_timeout_error() -> None:
+    def slow(w: http.ResponseWriter, r: http.Request) -> None:
+        select(recv(r.context().done()), recv(after(10)))
+
+    with httptest.new_server(slow) as srv:
+        client = http.Client(transport=srv.client().transport, timeout=0.05)
+        with pytest.raises(TimeoutError) as caught:
+            client.get(srv.url + "/x")
+        assert str(caught.value) == (
+            f'Get "{srv.url}/x": context deadline exceeded '
+            "(Client.Timeout exceeded while awaiting headers)"
+        )
+
+
+def test_connection_refused_is_a_url_error() -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+    address = str(ln.addr())
+    ln.close()
+    with pytest.raises(http.URLError) as caught:
+        http.Client(transport=http.Transport()).get(f"http://{address}/")
+    assert isinstance(caught.value.err, OSError)
+
+
+def test_shutdown_waits_for_the_active_request() -> None:
+    release = Chan[None]()
+
+    def slow(w: http.ResponseWriter, r: http.Request) -> None:
+        release.recv()
+        w.write(b"finished")
+
+    ln = net.listen("tcp", "127.0.0.1:0")
+    srv = http.Server(handler=slow)
+    served = Chan[None](1)
+
+    def serve() -> None:
+        srv.serve(ln)
+        served.send(None)
+
+    go(serve)
+    got = Chan[bytes](1)
+    client = http.Client(transport=http.Transport())
+
+    def fetch() -> None:
+        with client.get(f"http://{ln.addr()}/") as resp:
+            got.send(resp.body.read())
+
+    go(fetch)
+    while not srv._conns or next(iter(srv._conns)).state.value != "active":
+        select(recv(after(0.001)))
+    go(release.send, None)
+    srv.shutdown(context.background())
+    assert got.recv() == b"finished"
+    served.recv()  # serve() returned
+
+
+def test_shutdown_past_its_deadline_cancels_requests() -> None:
+    saw = Chan[str](1)
+
+    def stubborn(w: http.ResponseWriter, r: http.Request) -> None:
+        select(recv(r.context().done()))
+        saw.send(str(r.context().err()))
+
+    with httptest.new_server(stubborn) as srv:
+
+        def fetch() -> None:
+            with contextlib.suppress(OSError):  # the server may close before answering
+                srv.client().get(srv.url).body.close()
+
+        go(fetch)
+        while not srv.config._conns or next(iter(srv.config._conns)).state.value != "active":
+            select(recv(after(0.001)))
+        ctx, cancel = context.with_timeout(context.background(), 0.05)
+        with pytest.raises(context.DeadlineExceeded):
+            srv.config.shutdown(ctx)
+        cancel()
+        assert saw.recv() == "context canceled"
+
+
+# -- TLS -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def server_config(ca: trustme.CA) -> ssl.SSLContext:
+    config = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(config)
+    return config
+
+
+@pytest.fixture(scope="module")
+def client_config(ca: trustme.CA) -> ssl.SSLContext:
+    config = ssl.create_default_context()
+    ca.configure_trust(config)
+    return config
+
+
+def test_tls_echo(server_config: ssl.SSLContext, client_config: ssl.SSLContext) -> None:
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+
+    def serve_one() -> None:
+        with ln.accept() as conn:
+            conn.write(conn.read(100).upper())
+
+    go(serve_one)
+    with tls.dial("tcp", str(ln.addr()), client_config, server_hostname="localhost") as conn:
+        conn.write(b"hello tls")
+        assert conn.read(100) == b"HELLO TLS"
+        assert conn.read(100) == b""
+        assert conn.ssl_object().version() in ("TLSv1.2", "TLSv1.3")
+    ln.close()
+
+
+def test_tls_checks_the_certificate(server_config: ssl.SSLContext) -> None:
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+
+    def serve_one() -> None:
+        with ln.accept() as conn, pytest.raises(ssl.SSLError):
+            conn.handshake()
+
+    go(serve_one)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        tls.dial("tcp", str(ln.addr()), ssl.create_default_context(), server_hostname="localhost")
+    ln.close()
+
+
+def test_tls_deadline(server_config: ssl.SSLContext, client_config: ssl.SSLContext) -> None:
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+    release = Chan[None]()
+
+    def serve_one() -> None:
+        with ln.accept() as conn:
+            conn.handshake()
+            release.recv()
+
+    go(serve_one)
+    with tls.dial("tcp", str(ln.addr()), client_config, server_hostname="localhost") as conn:
+        conn.set_read_deadline(0.0)
+        with pytest.raises(net.ErrDeadlineExceeded):
+            conn.read(10)
+    release.send(None)
+    ln.close()
+
+
+def test_https_client_and_server(
+    server_config: ssl.SSLContext, client_config: ssl.SSLContext
+) -> None:
+    with httptest.new_tls_server(routes(), server_config) as srv:
+        assert srv.url.startswith("https://127.0.0.1:")
+        transport = http.Transport(tls_client_config=client_config)
+        url = srv.url.replace("127.0.0.1", "localhost")
+        with http.Client(transport=transport).get(url + "/hello/tls") as resp:
+            assert resp.body.read() == b"hello tls"
+        transport.close_idle_connections()
