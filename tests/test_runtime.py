@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,7 +293,13 @@ def test_nothing_leaks_into_the_next_run() -> None:
 
 
 @END_OF_RUN_ENDS_THEM
-def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
+@pytest.mark.parametrize("main_raises", [False, True])
+def test_a_crash_during_end_of_run_goes_to_unraisablehook(
+    monkeypatch: pytest.MonkeyPatch, main_raises: bool
+) -> None:
+    reported: list[sys.UnraisableHookArgs] = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
     def worker() -> None:
         try:
             Chan[int]().recv()
@@ -302,9 +309,52 @@ def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
     def main() -> str:
         go(worker)
         wait_blocked(1)
+        if main_raises:
+            raise KeyError("main's own")
         return "done"
 
-    assert run(main) == "done"
+    # What run() returns or raises is main's, as ever.
+    if main_raises:
+        with pytest.raises(KeyError, match="main's own"):
+            run(main)
+    else:
+        assert run(main) == "done"
+    (args,) = reported
+    assert isinstance(args.exc_value, ValueError)
+    assert args.exc_type is ValueError
+    assert args.err_msg is not None
+    assert args.err_msg.startswith("Exception ignored in goroutine 2 (")
+    assert args.err_msg.endswith(") while the program ended it")
+    frames = traceback.extract_tb(args.exc_traceback)
+    assert [f.name for f in frames] == ["worker"]
+
+
+def test_a_crash_during_end_of_run_is_printed_by_the_default_hook(tmp_path: Path) -> None:
+    proc = _run_script(
+        tmp_path,
+        """
+        from gochan import Chan, go, run
+        from gochan.testing import wait_blocked
+
+        def worker():
+            try:
+                Chan[int]().recv()
+            finally:
+                raise ValueError("in finally")
+
+        def main():
+            go(worker)
+            wait_blocked(1)
+            print("main returns")
+
+        run(main)
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "main returns\n"
+    assert proc.stderr.startswith("Exception ignored in goroutine 2 (worker, started at ")
+    assert "while the program ended it:\nTraceback (most recent call last):\n" in proc.stderr
+    assert proc.stderr.endswith('    raise ValueError("in finally")\nValueError: in finally\n')
 
 
 @END_OF_RUN_ENDS_THEM

@@ -12,9 +12,11 @@ from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
 from ._sched import Runtime as Runtime
-from ._sched import getcurrent as getcurrent
-from ._sched import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
+from ._sched import getcurrent as getcurrent
+from ._sched import hide_frame as hide_frame
+from ._sched import switch_to as switch_to
+from ._sched import without_gochan_frames as without_gochan_frames
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
@@ -44,6 +46,7 @@ __all__ = [
     "get_runtime",
     "getcurrent",
     "has_waiter",
+    "hide_frame",
     "on_future_done",
     "push",
     "set_workers",
@@ -51,4 +54,5 @@ __all__ = [
     "unlink",
     "wait_future",
     "waiters",
+    "without_gochan_frames",
 ]
