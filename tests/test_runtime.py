@@ -13,8 +13,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import greenlet
 import pytest
 
+import gochan
 from gochan import (
     Chan,
     Deadlock,
@@ -355,6 +357,101 @@ def test_a_crash_during_end_of_run_is_printed_by_the_default_hook(tmp_path: Path
     assert proc.stderr.startswith("Exception ignored in goroutine 2 (worker, started at ")
     assert "while the program ended it:\nTraceback (most recent call last):\n" in proc.stderr
     assert proc.stderr.endswith('    raise ValueError("in finally")\nValueError: in finally\n')
+
+
+def block_in(how: str, ch: Chan[int]) -> None:
+    """Block on ``ch`` the way ``how`` names."""
+    if how == "recv":
+        ch.recv()
+    elif how == "send":
+        ch.send(1)
+    elif how == "select":
+        select(recv(ch), recv(Chan[int]()))
+    else:
+        wg = WaitGroup()
+        wg.add(1)
+        wg.wait()
+
+
+@END_OF_RUN_ENDS_THEM
+@pytest.mark.parametrize("how", ["recv", "send", "select", "wait"])
+@pytest.mark.parametrize("thrower", ["main", "a goroutine", "main, which then returns"])
+def test_a_throw_into_a_parked_goroutine_crashes_the_program_instead_of_hanging(
+    how: str, thrower: str
+) -> None:
+    # Code that drives greenlets itself throws into a goroutine's greenlet:
+    # the exception leaves the goroutine's blocking call, and the goroutine
+    # crashes the program as if it had raised it there.
+    ch = Chan[int]()
+    parked: list[greenlet.greenlet] = []
+
+    def victim() -> None:
+        parked.append(greenlet.getcurrent())
+        block_in(how, ch)
+
+    def throw() -> None:
+        parked[0].throw(ValueError("thrown in"))
+
+    def main() -> None:
+        go(victim)
+        wait_blocked(1)
+        if thrower == "a goroutine":
+            go(throw)
+        else:
+            throw()
+            if thrower != "main":
+                return
+        Chan[int]().recv()
+
+    with pytest.raises(
+        GoroutinePanic, match=r"victim, started at .*: ValueError: thrown in"
+    ) as info:
+        run(main)
+    assert info.value.goroutine_id == 2
+    assert ch._recvq is None
+    assert ch._sendq is None
+
+
+def format_exception(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception(exc))
+    assert os.path.dirname(gochan.__file__) + os.sep not in text, text
+    return text
+
+
+def boom() -> None:
+    raise ValueError("boom")
+
+
+@pytest.mark.parametrize("how", ["recv", "send", "select"])
+def test_a_goroutine_panic_caught_in_main_shows_the_users_frames_only(how: str) -> None:
+    def main() -> str:
+        go(boom)
+        with pytest.raises(GoroutinePanic) as info:
+            block_in(how, Chan[int]())
+        return format_exception(info.value)
+
+    text = run(main)
+    assert "in boom\n    raise ValueError" in text
+    assert "in main\n    block_in(how, Chan[int]())" in text
+    line = {"recv": "ch.recv()", "send": "ch.send(1)", "select": "select(recv(ch), recv("}[how]
+    assert f"in block_in\n    {line}" in text
+
+
+@END_OF_RUN_ENDS_THEM
+@pytest.mark.parametrize("how", ["recv", "send", "select", "wait"])
+def test_a_crash_out_of_run_shows_the_users_frames_only(how: str) -> None:
+    def panics() -> None:
+        go(boom)
+        block_in(how, Chan[int]())
+
+    def deadlocks() -> None:
+        block_in(how, Chan[int]())
+
+    for main, expected in [(panics, GoroutinePanic), (deadlocks, Deadlock)]:
+        with pytest.raises(expected) as info:
+            run(main)
+        text = format_exception(info.value)
+        assert f"in {main.__name__}\n    block_in(how, Chan[int]())" in text
 
 
 @END_OF_RUN_ENDS_THEM
