@@ -32,7 +32,7 @@ import sys
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from threading import get_ident
 from types import CodeType, FrameType, TracebackType
 from typing import Any
@@ -191,6 +191,17 @@ class Runtime:
         self.goroutines.pop(g.id, None)
         g.fn = g.owner = g.glet = g.kwargs = None
         g.args = ()
+
+    def ready_first(self, gs: Sequence[Goroutine]) -> None:
+        """Make the parked goroutines ``gs`` runnable ahead of all others, in their order.
+
+        Go puts a goroutine readied by the running one in the ``runnext``
+        slot, so it runs next; gochan's run queue is first come, first served,
+        and only the release of WaitGroup waiters takes this shortcut, where
+        the order decides between a correct program and a panic (see
+        docs/design.md, "Run order").
+        """
+        self.runq.extendleft(reversed(gs))
 
     def wake_with(self, g: Goroutine, exc: BaseException, first: bool = False) -> None:
         """Undo ``g``'s wait and make it runnable; its park() raises ``exc``.
