@@ -20,6 +20,9 @@ Design (see docs/design.md):
    ever wake anyone it raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
    next (see :meth:`Runtime._carry`).
+6. Nothing of a program outlives it: as it ends, the hub and the carriers
+   are ended too (:meth:`Runtime.end_main`), and a thread's runtime goes
+   with its thread (:class:`_ThreadEnd`).
 """
 
 from __future__ import annotations
@@ -138,7 +141,8 @@ class Runtime:
         main = self.start_main()
         self.main_is_implicit = True
         if not self.atexit_registered and threading.current_thread() is threading.main_thread():
-            # As the script ends, end its goroutines as run() would.
+            # As the script ends, end its goroutines as run() would (another
+            # thread's as the thread ends: see _ThreadEnd).
             atexit.register(self.end_main)
             self.atexit_registered = True
         return main
@@ -574,7 +578,7 @@ class Runtime:
         references others, greenlet cannot collect a suspended greenlet, and
         a dropped one that is part of such a cycle is never dropped at all.
         Each is resumed with GreenletExit in its park(), which lets it out
-        (see switch_failed()), and returns here, its new parent.
+        (see leave_park()), and returns here, its new parent.
         """
         here = getcurrent()
         glets = self.free_carriers
