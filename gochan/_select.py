@@ -214,12 +214,12 @@ def _shuffle_in(w: SelectWaiter, rt: Runtime) -> None:
     generator, so a seeded run replays.
     """
     sel = w.sel
-    run = [w]
+    same = [w]  # the waiters of sel in this queue: adjacent, as nothing ran meanwhile
     p = w.prev
     while p is not w and p.sel is sel:
-        run.append(p)
+        same.append(p)
         p = p.prev
-    other = run[int(rt.rng.random() * len(run))]
+    other = same[int(rt.rng.random() * len(same))]
     if other is not w:
         w.case, other.case = other.case, w.case
         w.value, other.value = other.value, w.value
