@@ -201,9 +201,9 @@ class Runtime:
 
         Go puts a goroutine readied by the running one in the ``runnext``
         slot, so it runs next; gochan's run queue is first come, first served,
-        and only the release of WaitGroup waiters takes this shortcut, where
-        the order decides between a correct program and a panic (see
-        docs/design.md, "Run order").
+        and of the ordinary wake-ups only the release of WaitGroup waiters
+        takes this shortcut, where the order decides between a correct
+        program and a panic (see docs/design.md, "Run order").
         """
         self.runq.extendleft(reversed(gs))
 
