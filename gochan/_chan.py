@@ -210,11 +210,11 @@ class Chan(SendChan[T], RecvChan[T]):
         rt.running = glet
         try:
             switch_to(glet)
-        except BaseException:
-            rt.switch_failed(g)
+            if g.interrupt is not None:
+                raise rt.take_interrupt(g)
+        except BaseException as exc:
+            rt.leave_park(g, exc)
             raise
-        if g.interrupt is not None:
-            raise rt.take_interrupt(g)
         g.value = None
 
     def recv(self) -> T:
@@ -271,11 +271,11 @@ class Chan(SendChan[T], RecvChan[T]):
         rt.running = glet
         try:
             switch_to(glet)
-        except BaseException:
-            rt.switch_failed(g)
+            if g.interrupt is not None:
+                raise rt.take_interrupt(g)
+        except BaseException as exc:
+            rt.leave_park(g, exc)
             raise
-        if g.interrupt is not None:
-            raise rt.take_interrupt(g)
         v = g.value
         g.value = None
         # g.ok, written by close() only, tells recv_ok() and iteration whether

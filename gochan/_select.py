@@ -20,6 +20,7 @@ from ._core import (
     get_runtime,
     getcurrent,
     has_waiter,
+    hide_frame,
     push,
 )
 from ._errors import SendOnClosedChannel
@@ -163,9 +164,6 @@ def select(*cases: Case) -> Case:
 
     # Pass 2: park on every channel at once.
     g = rt.current or rt.implicit_main()
-    if not cases:
-        while True:
-            rt.park(_SELECT_NO_CASES, None)
     sel = SelectState(g)
     waiters = sel.waiters
     for case in cases:
@@ -178,8 +176,18 @@ def select(*cases: Case) -> Case:
         else:
             w = SelectWaiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
             ch._sendq = push(ch._sendq, w)
+        if w.prev is not None and w.prev.sel is sel:
+            # Queued right behind another case of this select on this channel.
+            _shuffle_in(w, rt)
         waiters.append(w)
-    rt.park(_SELECT, sel)
+    try:
+        if not cases:
+            while True:
+                rt.park(_SELECT_NO_CASES, None)
+        rt.park(_SELECT, sel)
+    except BaseException as exc:
+        hide_frame(exc)  # out of select(), as out of park(): see Runtime.leave_park
+        raise
 
     # Pass 3: the winner was claimed by its waker; dequeue the others.
     winner = sel.winner
@@ -192,3 +200,26 @@ def select(*cases: Case) -> Case:
     elif not winner.ok:
         raise SendOnClosedChannel
     return won
+
+
+def _shuffle_in(w: SelectWaiter, rt: Runtime) -> None:
+    """Swap the case of ``w``, just queued, with that of a random one of the
+    waiters of its select queued before it in the same queue, or with its own.
+
+    Go enqueues a parked select's cases on one channel in a random order
+    ("permute cases on the same channel", ``runtime/select.go``), so that a
+    later receiver (or sender) serves any of them as likely as the others.
+    Done as each such case is queued, this is the inside-out Fisher-Yates
+    shuffle over them; the random numbers come from the runtime's seeded
+    generator, so a seeded run replays.
+    """
+    sel = w.sel
+    same = [w]  # the waiters of sel in this queue: adjacent, as nothing ran meanwhile
+    p = w.prev
+    while p is not w and p.sel is sel:
+        same.append(p)
+        p = p.prev
+    other = same[int(rt.rng.random() * len(same))]
+    if other is not w:
+        w.case, other.case = other.case, w.case
+        w.value, other.value = other.value, w.value

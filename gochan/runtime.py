@@ -9,8 +9,16 @@ from concurrent.futures import Future
 from typing import Any, ParamSpec, TypeVar
 
 from ._chan import Chan, RecvChan
-from ._core import WaitReason, call_blocking, get_runtime, on_future_done, set_workers
+from ._core import (
+    WaitReason,
+    call_blocking,
+    get_runtime,
+    on_future_done,
+    set_workers,
+    without_gochan_frames,
+)
 from ._core import wait_future as _wait_future
+from ._errors import Deadlock, GoroutinePanic
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,6 +73,10 @@ def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         if rt.at_main_return is not None:
             rt.at_main_return()
         return result
+    except (GoroutinePanic, Deadlock) as crash:
+        # The program's crash shows the user's frames only, as dumps do.
+        crash.__traceback__ = without_gochan_frames(crash.__traceback__)
+        raise
     finally:
         rt.end_main()
 

@@ -104,7 +104,7 @@ class WaitGroup:
         """Add ``n`` (which may be negative) to the counter; never blocks.
 
         When the counter reaches zero every goroutine blocked in :meth:`wait`
-        is released.
+        is released, to run before any other runnable goroutine.
 
         Raises:
             Panic: ``sync: negative WaitGroup counter`` when the counter goes
@@ -115,10 +115,10 @@ class WaitGroup:
             raise NegativeWaitGroupCounter
         self._count = count
         if count == 0 and self._waiters:
-            waiters = self._waiters
-            ready = get_runtime().ready
-            while waiters:
-                ready(waiters.popleft())
+            # They run next, as in Go (see Runtime.ready_first): so a goroutine
+            # readied before them cannot raise the counter before they return.
+            get_runtime().ready_first(self._waiters)
+            self._waiters.clear()
 
     def done(self) -> None:
         """Lower the counter by one (Go's ``wg.Done()``); never blocks.

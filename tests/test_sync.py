@@ -155,6 +155,29 @@ def test_waitgroup_reused_by_a_released_waiter_panics_in_the_others() -> None:
     assert run(main) == ["W0 returned", f"W1: {reused}", f"W2: {reused}"]
 
 
+def test_waitgroup_waiters_released_at_zero_run_before_other_runnable_goroutines() -> None:
+    # As Go readies them (into its runnext slot): a goroutine made runnable
+    # before the counter reaches zero runs after the released waiters.
+    def main() -> list[str]:
+        wg = sync.WaitGroup()
+        trace: list[str] = []
+
+        def waiter(name: str) -> None:
+            wg.wait()
+            trace.append(name)
+
+        wg.add(1)
+        go(waiter, "W1")
+        go(waiter, "W2")
+        wait_blocked(2, "sync.WaitGroup.Wait")
+        go(trace.append, "runnable before")
+        wg.done()
+        gosched()
+        return trace
+
+    assert run(main) == ["W1", "W2", "runnable before"]
+
+
 def test_waitgroup_new_round_after_every_wait_returned_does_not_panic() -> None:
     # Several waiters released at zero all return, as nobody adds before they
     # run; the next round's add() comes after every wait() has returned, and

@@ -30,9 +30,11 @@ from ._netpoll import PollDesc as PollDesc
 from ._netpoll import PollError as PollError
 from ._netpoll import poll_open as poll_open
 from ._sched import Runtime as Runtime
-from ._sched import getcurrent as getcurrent
-from ._sched import switch_to as switch_to
 from ._sched import get_runtime as get_runtime
+from ._sched import getcurrent as getcurrent
+from ._sched import hide_frame as hide_frame
+from ._sched import switch_to as switch_to
+from ._sched import without_gochan_frames as without_gochan_frames
 from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
@@ -66,6 +68,7 @@ __all__ = [
     "get_runtime",
     "getcurrent",
     "has_waiter",
+    "hide_frame",
     "on_future_done",
     "poll_open",
     "post_to_program",
@@ -75,4 +78,5 @@ __all__ = [
     "unlink",
     "wait_future",
     "waiters",
+    "without_gochan_frames",
 ]
