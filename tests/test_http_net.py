@@ -8,8 +8,9 @@ import ssl
 import pytest
 import trustme
 
-from gochan import Chan, after, context, go, http, net, recv, select, tls
+from gochan import Chan, after, context, go, http, net, recv, select, time, tls
 from gochan.http import httptest
+from gochan.testing import VirtualClock
 
 pytestmark = pytest.mark.gochan
 
@@ -21,6 +22,14 @@ def hello(w: http.ResponseWriter, r: http.Request) -> None:
 def echo(w: http.ResponseWriter, r: http.Request) -> None:
     assert r.body is not None
     w.write(r.body.read())
+
+
+def hello_world(w: http.ResponseWriter, r: http.Request) -> None:
+    w.write(b"hello")
+
+
+def remote_addr(w: http.ResponseWriter, r: http.Request) -> None:
+    w.write(r.remote_addr.encode())
 
 
 def routes() -> http.ServeMux:
@@ -341,4 +350,52 @@ def test_https_client_and_server(
         url = srv.url.replace("127.0.0.1", "localhost")
         with http.Client(transport=transport).get(url + "/hello/tls") as resp:
             assert resp.body.read() == b"hello tls"
+        transport.close_idle_connections()
+
+
+# -- the runtime's clock ---------------------------------------------------------------------
+
+
+def test_a_handler_that_asks_for_its_context_answers_under_a_virtual_clock(
+    virtual_clock: VirtualClock,
+) -> None:
+    # The end of the handler stops the context's watcher with a deadline in
+    # the past: the past of the runtime's clock, whatever clock that is.
+    def ok(w: http.ResponseWriter, r: http.Request) -> None:
+        r.context()
+        w.write(b"ok")
+
+    with httptest.new_server(ok) as srv:
+        client = http.Client(transport=srv.client().transport, timeout=1)
+        with client.get(srv.url) as resp:
+            assert resp.body.read() == b"ok"
+
+
+def test_server_idle_timeout_runs_on_the_runtime_clock(virtual_clock: VirtualClock) -> None:
+    srv = http.Server(handler=hello_world, idle_timeout=5)
+    ln = net.listen("tcp", "127.0.0.1:0")
+    go(srv.serve, ln)
+    conn = net.dial("tcp", str(ln.addr()))
+    conn.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert conn.read(1000).endswith(b"hello")
+    virtual_clock.advance(10)  # past the idle timeout, in no real time
+    conn.set_read_deadline(time.now() + 1)
+    assert conn.read(1000) == b""  # the server closed the idle connection
+    conn.close()
+    srv.close()
+
+
+def test_transport_idle_conn_timeout_runs_on_the_runtime_clock(
+    virtual_clock: VirtualClock,
+) -> None:
+    with httptest.new_server(remote_addr) as srv:
+        transport = http.Transport(idle_conn_timeout=5)
+        client = http.Client(transport=transport)
+        with client.get(srv.url) as resp:
+            first = resp.body.read()
+        with client.get(srv.url) as resp:
+            assert resp.body.read() == first  # reused from the pool
+        virtual_clock.advance(10)
+        with client.get(srv.url) as resp:
+            assert resp.body.read() != first  # too long idle: a new connection
         transport.close_idle_connections()

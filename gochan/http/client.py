@@ -12,7 +12,6 @@ is raised.  A body read to its end hands its connection back to the pool.
 from __future__ import annotations
 
 import ssl
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Protocol
@@ -20,6 +19,7 @@ from typing import Final, Protocol
 import h11
 
 from .. import context, net, tls
+from ..time import now
 from ._conn import Conn
 from ._request import (
     Reader,
@@ -98,7 +98,8 @@ class Transport:
     servers of ``https`` URLs (default: ``ssl.create_default_context()``,
     the system's trust store).  At most ``max_idle_conns_per_host`` idle
     connections are kept per host (Go's default, 2) and dropped after
-    ``idle_conn_timeout`` seconds.  Use one transport from one thread.
+    ``idle_conn_timeout`` seconds (on the runtime's clock, as timers).  Use
+    one transport from one thread.
     """
 
     def __init__(
@@ -173,10 +174,10 @@ class Transport:
 
     def _get_conn(self, ctx: context.Context, key: tuple[str, str], req: Request) -> _PersistConn:
         conns = self._idle.get(key)
-        now = _time.monotonic()
+        current = now()
         while conns:
             pc = conns.pop()
-            if now - pc.idle_since < self.idle_conn_timeout:
+            if current - pc.idle_since < self.idle_conn_timeout:
                 pc.reused = True
                 return pc
             pc.conn.close()
@@ -223,7 +224,7 @@ class Transport:
         if len(conns) >= self.max_idle_conns_per_host:
             pc.conn.close()
             return
-        pc.idle_since = _time.monotonic()
+        pc.idle_since = now()
         conns.append(pc)
 
     # -- one exchange ----------------------------------------------------------------

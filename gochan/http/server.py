@@ -29,7 +29,7 @@ from .. import context, net, tls
 from .._chan import Chan
 from .._select import default, recv, select
 from ..runtime import go
-from ..time import after
+from ..time import after, now
 from ._conn import Conn, Listener
 from ._handler import Handler, HandlerFunc, check_write_header_code, handler_func
 from ._request import Request, no_body
@@ -73,7 +73,9 @@ class Server:
     reading a whole request, ``read_header_timeout`` its header (default:
     ``read_timeout``), ``write_timeout`` writing the response (from the end
     of the request's header), ``idle_timeout`` waiting for the next request
-    on a kept-alive connection (default: ``read_timeout``).
+    on a kept-alive connection (default: ``read_timeout``).  They run on
+    the runtime's clock, as timers do, so a
+    :class:`~gochan.testing.VirtualClock` governs them.
 
     A handler's exception is logged on the ``gochan.http`` logger and the
     client gets ``500 Internal Server Error`` (if nothing was sent yet) and
@@ -206,9 +208,9 @@ class Server:
     def _close_idle_conns(self) -> bool:
         """Close the idle connections; whether none is left at all."""
         quiet = True
-        now = _time.monotonic()
+        current = now()
         for conn in list(self._conns):
-            stale_new = conn.state is _State.NEW and now - conn.state_since > _NEW_CONN_GRACE
+            stale_new = conn.state is _State.NEW and current - conn.state_since > _NEW_CONN_GRACE
             if conn.state is _State.IDLE or stale_new:
                 conn.conn.close()
                 self._conns.discard(conn)
@@ -260,7 +262,7 @@ class _ServerConn:
             max_incomplete_event_size=server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES,
         )
         self.state = _State.NEW  # written by serve() only
-        self.state_since = _time.monotonic()
+        self.state_since = now()
         self.broken = False  # a read or write on the connection failed
         # The current request's context, once its handler asked for it.
         self.cancel_request: context.CancelFunc | None = None
@@ -295,7 +297,7 @@ class _ServerConn:
 
     def _set_state(self, state: _State) -> None:
         self.state = state
-        self.state_since = _time.monotonic()
+        self.state_since = now()
 
     def _read_request(self, first: bool) -> Request | None:
         """The next request, or None when the client is done with the connection."""
@@ -303,7 +305,7 @@ class _ServerConn:
         header_timeout = server.read_header_timeout or server.read_timeout
         idle_timeout = server.idle_timeout or server.read_timeout
         if not first and idle_timeout:
-            self.conn.set_read_deadline(_time.monotonic() + idle_timeout)
+            self.conn.set_read_deadline(now() + idle_timeout)
         try:
             event = self._next_event(header_timeout)
         except h11.RemoteProtocolError as err:
@@ -313,13 +315,13 @@ class _ServerConn:
             return None
         if not isinstance(event, h11.Request):
             return None  # ConnectionClosed
-        now = _time.monotonic()
+        header_end = now()
         if server.read_timeout:
-            self.conn.set_read_deadline(now + server.read_timeout)
+            self.conn.set_read_deadline(header_end + server.read_timeout)
         elif header_timeout:
             self.conn.set_read_deadline(None)
         if server.write_timeout:
-            self.conn.set_write_deadline(now + server.write_timeout)
+            self.conn.set_write_deadline(header_end + server.write_timeout)
         try:
             return self._request_from(event)
         except ValueError as err:
@@ -339,7 +341,7 @@ class _ServerConn:
                 return event
             data = self._read()
             if header_timeout:
-                self.conn.set_read_deadline(_time.monotonic() + header_timeout)
+                self.conn.set_read_deadline(now() + header_timeout)
                 header_timeout = 0
             h.receive_data(data)
 
@@ -481,7 +483,7 @@ class _ServerConn:
             return
         self.watcher_done = None
         if select(recv(done), default) is default:  # still blocked in its read: wake it
-            self.conn.set_read_deadline(_time.monotonic() - 1)
+            self.conn.set_read_deadline(now() - 1)
             done.recv()
             self.conn.set_read_deadline(None)
 
@@ -672,7 +674,7 @@ _date_cache: tuple[int, str] = (0, "")
 def _http_date() -> str:
     """The ``Date`` header for now, made once a second."""
     global _date_cache
-    now = int(_time.time())
-    if _date_cache[0] != now:
-        _date_cache = (now, formatdate(now, usegmt=True))
+    second = int(_time.time())  # the wall clock: the Date header says when, not how long
+    if _date_cache[0] != second:
+        _date_cache = (second, formatdate(second, usegmt=True))
     return _date_cache[1]
