@@ -8,9 +8,9 @@ import ssl
 import pytest
 import trustme
 
-from gochan import Chan, after, context, go, http, net, recv, select, time, tls
+from gochan import Chan, after, context, default, go, http, net, recv, select, time, tls
 from gochan.http import httptest
-from gochan.testing import VirtualClock
+from gochan.testing import VirtualClock, wait_blocked
 
 pytestmark = pytest.mark.gochan
 
@@ -399,3 +399,81 @@ def test_transport_idle_conn_timeout_runs_on_the_runtime_clock(
         with client.get(srv.url) as resp:
             assert resp.body.read() != first  # too long idle: a new connection
         transport.close_idle_connections()
+
+
+# -- httptest.Server.close -------------------------------------------------------------------
+
+
+def test_httptest_close_waits_for_outstanding_requests() -> None:
+    started, release = Chan[None](), Chan[None]()
+
+    def slow(w: http.ResponseWriter, r: http.Request) -> None:
+        started.send(None)
+        release.recv()
+        w.write(b"finished")
+
+    srv = httptest.new_server(slow)
+    got = Chan[bytes](1)
+
+    def fetch() -> None:
+        with srv.client().get(srv.url) as resp:
+            assert resp.header.get("Connection") == "close"  # keep-alives are off once closing
+            got.send(resp.body.read())
+
+    go(fetch)
+    started.recv()
+    closed = Chan[None]()
+
+    def close() -> None:
+        srv.close()
+        closed.close()
+
+    go(close)
+    wait_blocked(1, "sync.WaitGroup.Wait")
+    assert select(recv(closed), default) is default  # the request is still outstanding
+    release.send(None)
+    closed.recv()
+    assert got.recv() == b"finished"
+    assert not srv.config._conns
+
+
+def test_httptest_close_closes_idle_connections() -> None:
+    srv = httptest.new_server(hello_world)
+    client = srv.client()
+    with client.get(srv.url) as resp:
+        assert resp.body.read() == b"hello"
+    with http.get(srv.url) as resp:  # the default transport keeps one too
+        assert resp.body.read() == b"hello"
+    assert len(srv.config._conns) == 2
+    srv.close()
+    assert not srv.config._conns
+    assert not srv._transport._idle
+    assert not http.default_transport._idle
+    with pytest.raises(http.URLError):
+        client.get(srv.url)  # nobody listens any more
+
+
+def test_httptest_close_reports_what_it_waits_for(
+    virtual_clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = Chan[None]()
+
+    def stuck(w: http.ResponseWriter, r: http.Request) -> None:
+        release.recv()
+
+    srv = httptest.new_server(stuck)
+    go(lambda: srv.client().get(srv.url).body.close())
+    wait_blocked(1, "chan receive")  # the handler holds the request
+
+    def after_five_seconds() -> None:
+        wait_blocked(1, "sync.WaitGroup.Wait")
+        virtual_clock.advance(5)
+        wait_blocked(1, "sync.WaitGroup.Wait")  # once the due report has run
+        release.close()
+
+    go(after_five_seconds)
+    srv.close()
+    assert "httptest.Server blocked in Close after 5 seconds, waiting for connections:" in (
+        caplog.text
+    )
+    assert "in state active" in caplog.text

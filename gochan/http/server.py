@@ -29,6 +29,7 @@ from .. import context, net, tls
 from .._chan import Chan
 from .._select import default, recv, select
 from ..runtime import go
+from ..sync import WaitGroup
 from ..time import after, now
 from ._conn import Conn, Listener
 from ._handler import Handler, HandlerFunc, check_write_header_code, handler_func
@@ -103,6 +104,7 @@ class Server:
         self.max_header_bytes = max_header_bytes
         self._listeners: set[Listener] = set()
         self._conns: set[_ServerConn] = set()
+        self._serving = WaitGroup()  # one count per connection goroutine, till it ends
         self._shutting_down = False
         # The parent of every request's context: cancelled by close(), and by
         # shutdown() when its grace period ends first.
@@ -135,7 +137,7 @@ class Server:
                     raise
                 server_conn = _ServerConn(self, conn, serve_request)
                 self._conns.add(server_conn)
-                go(server_conn.serve)
+                self._serving.go(server_conn.serve)
         finally:
             self._listeners.discard(listener)
             listener.close()
@@ -205,12 +207,15 @@ class Server:
         for listener in list(self._listeners):
             listener.close()
 
-    def _close_idle_conns(self) -> bool:
-        """Close the idle connections; whether none is left at all."""
+    def _close_idle_conns(self, new_grace: float = _NEW_CONN_GRACE) -> bool:
+        """Close the idle connections; whether none is left at all.
+
+        A connection that has sent nothing for ``new_grace`` seconds counts as idle.
+        """
         quiet = True
         current = now()
         for conn in list(self._conns):
-            stale_new = conn.state is _State.NEW and current - conn.state_since > _NEW_CONN_GRACE
+            stale_new = conn.state is _State.NEW and current - conn.state_since >= new_grace
             if conn.state is _State.IDLE or stale_new:
                 conn.conn.close()
                 self._conns.discard(conn)
