@@ -8,7 +8,7 @@ import ssl
 import pytest
 import trustme
 
-from gochan import Chan, after, context, default, go, http, net, recv, select, time, tls
+from gochan import Chan, RecvChan, after, context, default, go, http, net, recv, select, time, tls
 from gochan.http import httptest
 from gochan.testing import VirtualClock, wait_blocked
 
@@ -477,3 +477,37 @@ def test_httptest_close_reports_what_it_waits_for(
         caplog.text
     )
     assert "in state active" in caplog.text
+
+
+# -- contexts that are never cancelled -------------------------------------------------------
+
+
+class Uncancellable(context.Context):
+    """A context of one's own whose ``done()`` is the nil channel, as ``background()``'s is."""
+
+    def deadline(self) -> float | None:
+        return None
+
+    def done(self) -> RecvChan[None]:
+        return context.background().done()
+
+    def err(self) -> Exception | None:
+        return None
+
+    def value(self, key: object) -> object:
+        return None
+
+
+def test_contexts_whose_done_is_the_nil_channel() -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+    srv = http.Server(handler=hello_world)
+    go(srv.serve, ln)
+    url = f"http://{ln.addr()}/"
+    transport = http.Transport()
+    for ctx in (context.background(), Uncancellable()):
+        for timeout in (0, 5):
+            req = http.new_request_with_context(ctx, "GET", url)
+            with http.Client(transport=transport, timeout=timeout).do(req) as resp:
+                assert resp.body.read() == b"hello"
+    transport.close_idle_connections()
+    srv.shutdown(Uncancellable())  # waits as long as it takes: here, not at all
