@@ -511,3 +511,45 @@ def test_contexts_whose_done_is_the_nil_channel() -> None:
                 assert resp.body.read() == b"hello"
     transport.close_idle_connections()
     srv.shutdown(Uncancellable())  # waits as long as it takes: here, not at all
+
+
+# -- requests the server cannot serve --------------------------------------------------------
+
+
+def raw_exchange(url: str, request: bytes) -> bytes:
+    conn = net.dial("tcp", url.removeprefix("http://"))
+    conn.write(request)
+    conn.set_read_deadline(time.now() + 5)  # a server that keeps the connection fails the test
+    answer = conn.read(-1)
+    conn.close()
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("request_head", "status_line", "body"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 7000 + b"\r\n\r\n",
+         b"HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large"),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+         b"HTTP/1.1 501 Not Implemented", b"Unsupported transfer encoding"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+         b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+    ],
+)  # fmt: skip
+def test_requests_the_server_cannot_serve(
+    request_head: bytes, status_line: bytes, body: bytes
+) -> None:
+    with httptest.new_server(hello_world) as srv:
+        srv.config.max_header_bytes = 2048
+        answer = raw_exchange(srv.url, request_head)
+    assert answer.startswith(status_line + b"\r\n")
+    assert b"\r\nConnection: close\r\n" in answer
+    assert answer.endswith(b"\r\n\r\n" + body)
+
+
+def test_default_max_header_bytes_is_a_megabyte() -> None:
+    with httptest.new_server(hello_world) as srv:
+        fits = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + b"a" * 1_000_000
+        assert raw_exchange(srv.url, fits + b"\r\n\r\n").endswith(b"\r\n\r\nhello")
+        too_big = fits + b"a" * (1 << 20)
+        assert raw_exchange(srv.url, too_big + b"\r\n\r\n").startswith(b"HTTP/1.1 431 ")

@@ -35,7 +35,14 @@ from ._conn import Conn, Listener
 from ._handler import Handler, HandlerFunc, check_write_header_code, handler_func
 from ._request import Request, no_body
 from ._sniff import SNIFF_LEN, detect_content_type
-from ._status import StatusInternalServerError, StatusOK, status_text
+from ._status import (
+    StatusBadRequest,
+    StatusInternalServerError,
+    StatusNotImplemented,
+    StatusOK,
+    StatusRequestHeaderFieldsTooLarge,
+    status_text,
+)
 from ._url import parse_request_uri
 from .header import Header, canonical_header_key
 from .mux import default_serve_mux
@@ -51,8 +58,11 @@ _BUFFER_BEFORE_CHUNKING: Final = 2048
 # reads and discards after the handler to keep the connection.
 _MAX_POST_HANDLER_READ: Final = 256 << 10
 _READ_SIZE: Final = 64 << 10
-# Go's DefaultMaxHeaderBytes.
+# Go's DefaultMaxHeaderBytes, and the slack Go's reader allows beyond a server's limit.
 _DEFAULT_MAX_HEADER_BYTES: Final = 1 << 20
+_HEADER_SLACK: Final = 4096
+# Go's rstAvoidanceDelay: how long a refused client may go on sending.
+_RST_AVOIDANCE_DELAY: Final = 0.5
 # Shutdown polls for quiescence, as Go's does, doubling up to this.
 _SHUTDOWN_POLL_MAX: Final = 0.5
 # A connection that has sent nothing for this long counts as idle for shutdown (Go's rule).
@@ -74,7 +84,10 @@ class Server:
     reading a whole request, ``read_header_timeout`` its header (default:
     ``read_timeout``), ``write_timeout`` writing the response (from the end
     of the request's header), ``idle_timeout`` waiting for the next request
-    on a kept-alive connection (default: ``read_timeout``).  They run on
+    on a kept-alive connection (default: ``read_timeout``).
+    ``max_header_bytes`` bounds a request's line and header fields
+    (default 1 MB; like Go, 4 KB more get through), beyond which the client
+    gets ``431 Request Header Fields Too Large``.  Timeouts run on
     the runtime's clock, as timers do, so a
     :class:`~gochan.testing.VirtualClock` governs them.
 
@@ -262,10 +275,9 @@ class _ServerConn:
         self.conn = conn
         self.serve_request = serve_request
         self.remote_addr = str(conn.remote_addr())
-        self.h11 = h11.Connection(
-            h11.SERVER,
-            max_incomplete_event_size=server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES,
-        )
+        # Go's limit on a request's line and header fields: max_header_bytes plus slack.
+        self.max_head_size = (server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES) + _HEADER_SLACK
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=self.max_head_size)
         self.state = _State.NEW  # written by serve() only
         self.state_since = now()
         self.broken = False  # a read or write on the connection failed
@@ -314,12 +326,16 @@ class _ServerConn:
         try:
             event = self._next_event(header_timeout)
         except h11.RemoteProtocolError as err:
-            self._reject(err)
+            self._reject(err.error_status_hint, err)
             return None
         except TimeoutError:
             return None
         if not isinstance(event, h11.Request):
             return None  # ConnectionClosed
+        if _head_size(event) > self.max_head_size:
+            # h11 bounds only a head still incomplete: one that came whole is measured here.
+            self._reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
+            return None
         header_end = now()
         if server.read_timeout:
             self.conn.set_read_deadline(header_end + server.read_timeout)
@@ -330,7 +346,7 @@ class _ServerConn:
         try:
             return self._request_from(event)
         except ValueError as err:
-            self._reject(err)
+            self._reject(StatusBadRequest, err)
             return None
 
     def _next_event(self, header_timeout: float = 0) -> object:
@@ -397,15 +413,42 @@ class _ServerConn:
         request._make_ctx = self._request_context
         return request
 
-    def _reject(self, err: Exception) -> None:
-        """Answer a malformed request as Go does: ``400 Bad Request``, then close."""
-        log.debug("http: bad request from %s: %s", self.remote_addr, err)
-        body = b"400 Bad Request"
+    def _reject(self, code: int, why: object) -> None:
+        """Answer a request that cannot be served as Go does; the connection then closes.
+
+        ``431 Request Header Fields Too Large`` past ``max_header_bytes``,
+        ``501 Not Implemented`` for a transfer coding other than chunked,
+        ``400 Bad Request`` for anything else malformed.
+        """
+        log.debug("http: bad request from %s: %s", self.remote_addr, why)
+        if code == StatusRequestHeaderFieldsTooLarge:
+            body = "431 Request Header Fields Too Large"
+        elif code == StatusNotImplemented:
+            body = "Unsupported transfer encoding"
+        else:
+            code, body = StatusBadRequest, "400 Bad Request"
         head = (
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"HTTP/1.1 {code} {status_text(code)}\r\nContent-Type: text/plain; charset=utf-8\r\n"
             f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
         )
-        self.conn.write(head.encode() + body)
+        self.conn.write((head + body).encode())
+        if code == StatusRequestHeaderFieldsTooLarge:
+            self._close_write_and_wait()
+
+    def _close_write_and_wait(self) -> None:
+        """Go's ``closeWriteAndWait``: end our side, then read for a while before closing.
+
+        The client may still be sending the request we refused; closing with
+        its bytes unread would reset the connection and could lose our answer
+        on the way.  So the rest is read and dropped, for half a second at most.
+        """
+        conn = self.conn
+        if isinstance(conn, net.Conn):
+            conn.close_write()
+        conn.set_read_deadline(now() + _RST_AVOIDANCE_DELAY)
+        with contextlib.suppress(OSError):
+            while conn.read(_READ_SIZE):
+                pass
 
     # -- one exchange --------------------------------------------------------------
 
@@ -658,6 +701,14 @@ class _ResponseWriter:
         except OSError:
             self._conn.broken = True
             raise
+
+
+def _head_size(request: h11.Request) -> int:
+    """The size of the request line and header fields as sent, give or take whitespace."""
+    size = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n\r\n")
+    for name, value in request.headers.raw_items():
+        size += len(name) + len(value) + len(b": \r\n")
+    return size
 
 
 def _wire(header: Header) -> list[tuple[bytes, bytes]]:
