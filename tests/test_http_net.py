@@ -213,8 +213,48 @@ def test_connection_refused_is_a_url_error() -> None:
     address = str(ln.addr())
     ln.close()
     with pytest.raises(http.URLError) as caught:
-        http.Client(transport=http.Transport()).get(f"http://{address}/")
-    assert isinstance(caught.value.err, OSError)
+        http.Client(transport=http.Transport()).get(f"http://{address}/x")
+    assert isinstance(caught.value.err, ConnectionRefusedError)
+    assert (caught.value.op, caught.value.url) == ("Get", f"http://{address}/x")
+    assert str(caught.value).startswith(f'Get "http://{address}/x": dial tcp {address}: ')
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://127.0.0.1/x", 'Get "ftp://127.0.0.1/x": unsupported protocol scheme "ftp"'),
+        ("/x", 'Get "/x": unsupported protocol scheme ""'),
+        ("http:///x", 'Get "http:///x": http: no Host in request URL'),
+    ],
+)
+def test_unusable_urls_are_url_errors(url: str, message: str) -> None:
+    with pytest.raises(http.URLError) as caught:
+        http.Client(transport=http.Transport()).get(url)
+    assert str(caught.value) == message
+
+
+def test_a_server_that_closes_without_answering_is_eof() -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+
+    def hang_up(partial: bytes) -> None:
+        conn = ln.accept()
+        conn.read(1000)
+        conn.write(partial)
+        conn.close()
+
+    for partial, err in ((b"", "EOF"), (b"HTTP/1.1 200 OK\r\nContent-Le", "unexpected EOF")):
+        go(hang_up, partial)
+        with pytest.raises(http.URLError) as caught:
+            http.Client(transport=http.Transport()).get(f"http://{ln.addr()}/")
+        assert str(caught.value) == f'Get "http://{ln.addr()}/": {err}'
+        assert isinstance(caught.value.err, EOFError)
+    ln.close()
+
+
+def test_a_status_that_is_not_ok_is_no_error() -> None:
+    with httptest.new_server(routes()) as srv, srv.client().get(srv.url + "/missing") as resp:
+        assert (resp.status_code, resp.status) == (404, "404 Not Found")
+        assert resp.body.read() == b"404 page not found\n"
 
 
 def test_shutdown_waits_for_the_active_request() -> None:
@@ -351,6 +391,10 @@ def test_https_client_and_server(
         with http.Client(transport=transport).get(url + "/hello/tls") as resp:
             assert resp.body.read() == b"hello tls"
         transport.close_idle_connections()
+        with pytest.raises(http.URLError) as caught:  # the system's trust store: not our CA
+            http.Client(transport=http.Transport()).get(url)
+        assert isinstance(caught.value.err, ssl.SSLCertVerificationError)
+        assert str(caught.value).startswith(f'Get "{url}": ')
 
 
 # -- the runtime's clock ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ._request import (
     no_body,
     outgoing_length,
 )
-from ._url import URL, Values
+from ._url import URL, Values, go_quote
 from .header import Header, canonical_header_key
 
 __all__ = [
@@ -58,14 +58,19 @@ _DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
 class URLError(OSError):
     """Go's ``url.Error``: what failed, on which URL, and why: ``Get "http://h/": <err>``.
 
-    Raised by the client for a failed connection or exchange (``err`` is the
-    ``OSError`` or protocol error, also ``__cause__``) and for a redirect
-    policy that stopped (``stopped after 10 redirects``).  A context's
-    cancellation is not wrapped: the context's own error is raised.
+    Raised by the client for a request it cannot send (``unsupported
+    protocol scheme "ftp"``), a failed connection (``Get "http://h/": dial
+    tcp h:80: <err>``) or exchange (``Get "http://h/": EOF`` when the server
+    closes without answering), and a redirect policy that stopped
+    (``stopped after 10 redirects``).  ``err`` is the underlying exception
+    (also ``__cause__``), or the message when there is none; ``during``
+    says what was under way, as Go's ``net.OpError`` does (``dial tcp
+    h:80: ``).  A context's cancellation is not wrapped: the context's own
+    error is raised.
     """
 
-    def __init__(self, op: str, url: str, err: BaseException | str) -> None:
-        super().__init__(f'{op} "{url}": {err}')
+    def __init__(self, op: str, url: str, err: BaseException | str, *, during: str = "") -> None:
+        super().__init__(f'{op} "{url}": {during}{err}')
         self.op = op
         self.url = url
         self.err = err
@@ -130,14 +135,18 @@ class Transport:
         Raises:
             Canceled: the request's context was cancelled.
             DeadlineExceeded: its deadline passed.
-            URLError: the connection or the exchange failed.
-            ValueError: the URL has no host or an unsupported scheme.
+            URLError: the URL has no host or an unsupported scheme, or the
+                connection or the exchange failed.
         """
         url = req.url
+        unusable = ""
         if url.scheme not in _DEFAULT_PORTS:
-            raise ValueError(f"unsupported protocol scheme {url.scheme!r}")
-        if not url.host:
-            raise ValueError("http: no Host in request URL")
+            unusable = f"unsupported protocol scheme {go_quote(url.scheme)}"
+        elif not url.host:
+            unusable = "http: no Host in request URL"
+        if unusable:
+            _close_body(req)
+            raise URLError(_op(req.method), _redacted(url), unusable)
         ctx = req.context()
         key = (url.scheme, _host_port(url))
         while True:
@@ -145,11 +154,15 @@ class Transport:
             if err is not None:
                 _close_body(req)
                 raise err
-            pc = self._get_conn(ctx, key, req)
+            try:
+                pc = self._get_conn(ctx, key, req)
+            except BaseException:
+                _close_body(req)
+                raise
             stop = context.after_func(ctx, pc.conn.close)
             try:
                 return self._exchange(pc, req, stop)
-            except (OSError, h11.ProtocolError) as failure:
+            except (OSError, EOFError, h11.ProtocolError) as failure:
                 stop()
                 pc.conn.close()
                 err = ctx.err()
@@ -181,9 +194,15 @@ class Transport:
                 pc.reused = True
                 return pc
             pc.conn.close()
-        return _PersistConn(key, self._dial(ctx, key, req.url.hostname()))
+        return _PersistConn(key, self._dial(ctx, key, req))
 
-    def _dial(self, ctx: context.Context, key: tuple[str, str], hostname: str) -> Conn:
+    def _dial(self, ctx: context.Context, key: tuple[str, str], req: Request) -> Conn:
+        """A new connection for ``req``, through TLS for https.
+
+        Raises:
+            Canceled, DeadlineExceeded: ``ctx`` ended first.
+            URLError: the connection or the TLS handshake failed.
+        """
         scheme, address = key
         try:
             conn = self.dial_context(ctx, "tcp", address)
@@ -191,7 +210,9 @@ class Transport:
             cerr = ctx.err()
             if cerr is not None:
                 raise cerr from None
-            raise URLError("dial", address, err) from err
+            raise URLError(
+                _op(req.method), _redacted(req.url), err, during=f"dial tcp {address}: "
+            ) from err
         if scheme != "https":
             return conn
         if self.tls_client_config is None:
@@ -199,16 +220,17 @@ class Transport:
         if not isinstance(conn, net.Conn):
             conn.close()
             raise TypeError("http: https needs a gochan.net.Conn to run TLS over")
+        hostname = req.url.hostname()
         tls_conn = tls.client(conn, self.tls_client_config, server_hostname=hostname)
         stop = context.after_func(ctx, conn.close)
         try:
             tls_conn.handshake()
-        except OSError:
+        except OSError as err:
             conn.close()
             cerr = ctx.err()
             if cerr is not None:
                 raise cerr from None
-            raise
+            raise URLError(_op(req.method), _redacted(req.url), err) from err
         finally:
             stop()
         return tls_conn
@@ -253,7 +275,7 @@ class Transport:
         while isinstance(event, h11.InformationalResponse):
             event = _next_event(pc)
         if not isinstance(event, h11.Response):
-            raise h11.RemoteProtocolError("server closed the connection before answering")
+            raise EOFError("EOF")  # ConnectionClosed: the server closed without answering
         resp = _response_from(event, req)
         reader = _ResponseBody(self, pc, stop, req.context())
         resp.body = reader
@@ -262,12 +284,23 @@ class Transport:
 
 
 def _next_event(pc: _PersistConn) -> object:
+    """The next h11 event, reading the connection as long as h11 needs data.
+
+    Raises:
+        EOFError: the server closed the connection before the response's
+            header (Go's ``EOF``), or in the middle of it (``unexpected EOF``).
+        OSError: the connection failed.
+        h11.ProtocolError: the server broke the protocol.
+    """
     h = pc.h11
     while True:
         event = h.next_event()
         if event is not h11.NEED_DATA:
             return event
-        h.receive_data(pc.conn.read(_READ_SIZE))
+        data = pc.conn.read(_READ_SIZE)
+        if not data and h.their_state is h11.SEND_RESPONSE:
+            raise EOFError("unexpected EOF" if h.trailing_data[0] else "EOF")
+        h.receive_data(data)
 
 
 def _nothing_received(pc: _PersistConn) -> bool:
@@ -441,8 +474,8 @@ class Client:
             DeadlineExceeded: the request's context's deadline passed.
             TimeoutError: the client's ``timeout`` passed (Go's message,
                 ``(Client.Timeout exceeded while awaiting headers)``).
-            URLError: the connection or exchange failed, or a redirect was refused.
-            ValueError: the URL is unusable (no host, unsupported scheme).
+            URLError: the URL is unusable (no host, unsupported scheme), the
+                connection or exchange failed, or a redirect was refused.
         """
         transport = self.transport if self.transport is not None else default_transport
         check = self.check_redirect if self.check_redirect is not None else default_check_redirect
