@@ -251,6 +251,16 @@ def test_a_server_that_closes_without_answering_is_eof() -> None:
     ln.close()
 
 
+def test_reading_a_closed_response_body() -> None:
+    with httptest.new_server(routes()) as srv:
+        resp = srv.client().get(srv.url + "/hello/x")
+        assert resp.body.read() == b"hello x"
+        assert resp.body.read() == b""  # at the end: more of nothing, as Go's io.EOF
+        resp.body.close()
+        with pytest.raises(ValueError, match="^http: read on closed response body$"):
+            resp.body.read()
+
+
 def test_a_status_that_is_not_ok_is_no_error() -> None:
     with httptest.new_server(routes()) as srv, srv.client().get(srv.url + "/missing") as resp:
         assert (resp.status_code, resp.status) == (404, "404 Not Found")

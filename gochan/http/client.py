@@ -356,7 +356,9 @@ class _ResponseBody:
     """A response's body, read from its connection (Go's ``bodyEOFSignal``).
 
     The end of the body stops watching the context and hands the connection
-    back to the pool; closing it before the end closes the connection.
+    back to the pool; closing it before the end closes the connection.  A
+    read after the end returns ``b""``; a read after ``close()`` raises
+    ``ValueError`` (Go's ``http: read on closed response body``).
     """
 
     def __init__(
@@ -367,6 +369,7 @@ class _ResponseBody:
         self._stop = stop
         self._ctx = ctx
         self._pending = b""
+        self._closed = False
         self.on_end: list[Callable[[], object]] = []  # run once, at the end or on close
 
     def peek(self) -> None:
@@ -374,6 +377,8 @@ class _ResponseBody:
         self._pending = self._next()
 
     def read(self, n: int = -1, /) -> bytes:
+        if self._closed:
+            raise ValueError("http: read on closed response body")
         if n < 0:
             chunks = [self._pending]
             self._pending = b""
@@ -405,6 +410,7 @@ class _ResponseBody:
         return b""
 
     def close(self) -> None:
+        self._closed = True
         self._pending = b""
         self._finish(keep=False)
 
