@@ -145,19 +145,19 @@ class Transport:
         elif not url.host:
             unusable = "http: no Host in request URL"
         if unusable:
-            _close_body(req)
+            req.body.close()
             raise URLError(_op(req.method), _redacted(url), unusable)
         ctx = req.context()
         key = (url.scheme, _host_port(url))
         while True:
             err = ctx.err()
             if err is not None:
-                _close_body(req)
+                req.body.close()
                 raise err
             try:
                 pc = self._get_conn(ctx, key, req)
             except BaseException:
-                _close_body(req)
+                req.body.close()
                 raise
             stop = context.after_func(ctx, pc.conn.close)
             try:
@@ -167,13 +167,13 @@ class Transport:
                 pc.conn.close()
                 err = ctx.err()
                 if err is not None:
-                    _close_body(req)
+                    req.body.close()
                     raise err from None
                 if pc.reused and _replayable(req) and _nothing_received(pc):
-                    if req.get_body is not None and req.body is not None:
+                    if req.get_body is not None:
                         req.body = req.get_body()
                     continue
-                _close_body(req)
+                req.body.close()
                 raise URLError(_op(req.method), _redacted(url), failure) from failure
 
     def close_idle_connections(self) -> None:
@@ -258,7 +258,7 @@ class Transport:
         target = req.url.request_uri() if req.method != "CONNECT" else req.url.host
         out = [h.send(h11.Request(method=req.method, target=target, headers=headers)) or b""]
         body = req.body
-        if body is not None and body is not no_body:
+        if body is not no_body:
             try:
                 chunk = body.read(_WRITE_CHUNK)
                 while chunk:
@@ -635,14 +635,9 @@ def _redirect_behavior(method: str, resp: Response, first: Request) -> tuple[str
 
 def _replayable(req: Request) -> bool:
     """Go's ``isReplayable``: a body that can be made again, and a method safe to repeat."""
-    if req.body is not None and req.body is not no_body and req.get_body is None:
+    if req.body is not no_body and req.get_body is None:
         return False
     return req.method in ("GET", "HEAD", "OPTIONS", "TRACE") or "Idempotency-Key" in req.header
-
-
-def _close_body(req: Request) -> None:
-    if req.body is not None:
-        req.body.close()
 
 
 def _same_or_subdomain(original: str, target: str) -> bool:

@@ -17,7 +17,7 @@ from ..time import after_func
 from . import client as _client
 from . import server as _server
 from ._handler import Handler, HandlerFunc, check_write_header_code
-from ._request import Reader, Request, Response, new_request_with_context, no_body
+from ._request import Reader, Request, Response, new_request_with_context
 from ._sniff import SNIFF_LEN, detect_content_type
 from ._status import StatusOK, status_text
 from ._url import parse_request_uri
@@ -121,7 +121,8 @@ def new_request(method: str, target: str, body: Reader | bytes | None = None) ->
 
     ``target`` is a path (``"/items/1?x=y"``) or an absolute URL; the host
     is ``example.com`` unless the URL names one, ``remote_addr`` is
-    ``192.0.2.1:1234``, and the body is never ``None``.  For tests: it
+    ``192.0.2.1:1234``, and the body :data:`~gochan.http.no_body` unless
+    given.  For tests: it
     calls no network and never blocks.
 
     Raises:
@@ -132,8 +133,6 @@ def new_request(method: str, target: str, body: Reader | bytes | None = None) ->
     request.request_uri = target
     request.host = request.url.host or "example.com"
     request.remote_addr = "192.0.2.1:1234"
-    if request.body is None:
-        request.body = no_body
     return request
 
 
