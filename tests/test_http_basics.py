@@ -91,6 +91,13 @@ def test_url_keeps_a_non_default_escaping() -> None:
     assert str(u) == "http://h/a%2Fb"
 
 
+def test_a_path_is_escaped_when_its_raw_form_is_not_valid() -> None:
+    url = http.parse_url("http://h/sp ace/a%2Fb")
+    assert (url.path, url.escaped_path()) == ("/sp ace/a/b", "/sp%20ace/a/b")
+    assert http.new_request("GET", "http://h/a b?q").url.request_uri() == "/a%20b?q"
+    assert str(http.parse_url("http://h/x/").parse("y z")) == "http://h/x/y%20z"
+
+
 def test_ipv6_host() -> None:
     u = http.parse_url("http://[::1]:8080/")
     assert (u.hostname(), u.port()) == ("::1", "8080")
