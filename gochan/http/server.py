@@ -281,6 +281,7 @@ class _ServerConn:
         self.state = _State.NEW  # written by serve() only
         self.state_since = now()
         self.broken = False  # a read or write on the connection failed
+        self.received = 0  # bytes handed to h11 so far
         # The current request's context, once its handler asked for it.
         self.cancel_request: context.CancelFunc | None = None
         self.want_watch = False  # the handler asked for the context before the body ended
@@ -323,6 +324,7 @@ class _ServerConn:
         idle_timeout = server.idle_timeout or server.read_timeout
         if not first and idle_timeout:
             self.conn.set_read_deadline(now() + idle_timeout)
+        received_before = self.received
         try:
             event = self._next_event(header_timeout)
         except h11.RemoteProtocolError as err:
@@ -332,8 +334,11 @@ class _ServerConn:
             return None
         if not isinstance(event, h11.Request):
             return None  # ConnectionClosed
-        if _head_size(event) > self.max_head_size:
-            # h11 bounds only a head still incomplete: one that came whole is measured here.
+        # h11 bounds only a head still incomplete, so one that came whole is
+        # measured here, unless it cannot be that large: the head is within
+        # what was read for it and what was left of the last read before.
+        may_be_large = self.received - received_before + _READ_SIZE > self.max_head_size
+        if may_be_large and _head_size(event) > self.max_head_size:
             self._reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
             return None
         header_end = now()
@@ -361,6 +366,7 @@ class _ServerConn:
             if event is not h11.NEED_DATA:
                 return event
             data = self._read()
+            self.received += len(data)
             if header_timeout:
                 self.conn.set_read_deadline(now() + header_timeout)
                 header_timeout = 0
