@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import time
 from typing import Final
 
 from . import context, net
 from .sync import Mutex
+from .time import now
 
 __all__ = ["Conn", "Listener", "client", "dial", "dial_context", "listen", "server"]
 
@@ -122,7 +122,7 @@ class Conn:
             data = self._outgoing.read()
             if data:
                 with contextlib.suppress(OSError):
-                    self._conn.set_write_deadline(time.monotonic() + _CLOSE_NOTIFY_TIMEOUT)
+                    self._conn.set_write_deadline(now() + _CLOSE_NOTIFY_TIMEOUT)
                     self._conn.write(data)
         self._conn.close()
 

@@ -91,6 +91,13 @@ def test_url_keeps_a_non_default_escaping() -> None:
     assert str(u) == "http://h/a%2Fb"
 
 
+def test_a_path_is_escaped_when_its_raw_form_is_not_valid() -> None:
+    url = http.parse_url("http://h/sp ace/a%2Fb")
+    assert (url.path, url.escaped_path()) == ("/sp ace/a/b", "/sp%20ace/a/b")
+    assert http.new_request("GET", "http://h/a b?q").url.request_uri() == "/a%20b?q"
+    assert str(http.parse_url("http://h/x/").parse("y z")) == "http://h/x/y%20z"
+
+
 def test_ipv6_host() -> None:
     u = http.parse_url("http://[::1]:8080/")
     assert (u.hostname(), u.port()) == ("::1", "8080")
@@ -170,7 +177,6 @@ def test_detect_content_type(data: bytes, content_type: str) -> None:
 def test_new_request_with_bytes_body() -> None:
     r = http.new_request("POST", "http://example.com:80/x?y=1", b"payload")
     assert (r.method, r.host, r.content_length) == ("POST", "example.com:80", 7)
-    assert r.body is not None
     assert r.body.read() == b"payload"
     assert r.get_body is not None
     assert r.get_body().read() == b"payload"  # a fresh copy for a redirect
@@ -180,7 +186,7 @@ def test_new_request_with_bytes_body() -> None:
 def test_new_request_defaults_and_errors() -> None:
     r = http.new_request("", "http://h/")
     assert r.method == "GET"
-    assert r.body is None
+    assert r.body is http.no_body  # Go's nil Body
     assert r.content_length == 0
     with pytest.raises(ValueError, match=r'^net/http: invalid method "BAD METHOD"$'):
         http.new_request("BAD METHOD", "http://h/")
@@ -196,7 +202,6 @@ def test_new_request_with_a_stream_has_unknown_length() -> None:
     r = http.new_request("PUT", "http://h/", Stream())
     assert r.content_length == 0  # Go's "unknown" for a body that is not no_body
     assert r.get_body is None
-    assert r.body is not None
     r.body.close()  # given a close() that does nothing
 
 
@@ -230,6 +235,16 @@ def test_form_value_reads_body_then_query() -> None:
     assert r.post_form == {"a": ["body"], "c": ["3"]}
     assert r.form is not None
     assert r.form["a"] == ["body", "query"]
+    assert (r.post_form_value("a"), r.post_form_value("b")) == ("body", "")
+
+
+def test_post_form_value_parses_the_form() -> None:
+    r = httptest.new_request("PUT", "/f?b=query", b"b=body")
+    r.header.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+    assert r.post_form_value("b") == "body"
+    assert r.form_value("b") == "body"
+    get = httptest.new_request("GET", "/f?b=query")
+    assert (get.post_form_value("b"), get.form_value("b")) == ("", "query")
 
 
 def test_httptest_new_request() -> None:
@@ -240,7 +255,6 @@ def test_httptest_new_request() -> None:
         "/items/1?x=2",
     )
     assert r.url.path == "/items/1"
-    assert r.body is not None
     assert r.body.read() == b""
     assert httptest.new_request("GET", "http://other.org/").host == "other.org"
 

@@ -46,7 +46,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # Pipes and child exits on the netpoller; a context stops a command, a
     # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
     "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
-    "tls": frozenset({"net", "context", "sync"}),
+    # The close_notify write is bounded by a deadline on the runtime's clock.
+    "tls": frozenset({"net", "context", "sync", "time"}),
     # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.
     "http": frozenset(
         {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}

@@ -8,6 +8,7 @@ for redirects.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
@@ -15,6 +16,9 @@ __all__ = ["URL", "Values", "parse_query", "parse_request_uri", "parse_url"]
 
 # Characters a path segment keeps unescaped (RFC 3986 pchar, plus "/" between segments).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# What an escaped path may hold as it is (Go's validEncoded): the above, letters,
+# digits, the brackets browsers leave alone, and "%" of the escapes.
+_VALID_ENCODED = frozenset(_PATH_SAFE + "[]%" + string.ascii_letters + string.digits)
 
 
 class Values(dict[str, list[str]]):
@@ -80,9 +84,14 @@ class URL:
     fragment: str = ""
 
     def escaped_path(self) -> str:
-        """The escaped form of ``path``: ``raw_path`` when set, else the default escaping."""
-        if self.raw_path and unquote(self.raw_path) == self.path:
-            return self.raw_path
+        """The escaped form of ``path`` (Go's ``EscapedPath``).
+
+        ``raw_path`` when it is a valid escaping of ``path``, else the default
+        escaping: ``/sp ace`` becomes ``/sp%20ace``.
+        """
+        raw = self.raw_path
+        if raw and unquote(raw) == self.path and _VALID_ENCODED.issuperset(raw):
+            return raw
         return quote(self.path, safe=_PATH_SAFE)
 
     def request_uri(self) -> str:
