@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
 from threading import get_ident
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ._core import (
     Goroutine,
@@ -28,7 +28,13 @@ from ._core import (
     unlink,
     waiters,
 )
-from ._errors import CloseOfClosedChannel, SendOnClosedChannel
+from ._errors import (
+    CloseOfClosedChannel,
+    CloseOfNilChannel,
+    SendOnClosedChannel,
+    check_int,
+    foreign_thread,
+)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -38,7 +44,28 @@ _CHAN_SEND = WaitReason.CHAN_SEND
 _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
 
 
-class SendChan(ABC, Generic[T_contra]):
+class _Channel(ABC):
+    """What both views of a channel have: a length, a capacity, and truth."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def cap(self) -> int: ...
+
+    def __bool__(self) -> Literal[True]:
+        """Always true, even when empty: Go's ``ch != nil``.
+
+        Without it, ``__len__`` would make an empty channel false, so
+        ``while a or b:`` (Go's ``a != nil || b != nil``) would stop early.
+        """
+        return True
+
+
+class SendChan(_Channel, Generic[T_contra]):
     """Go's ``chan<- T``: a channel seen from the sending side.
 
     Contravariant: a ``SendChan[object]`` is a ``SendChan[int]``.  A
@@ -55,15 +82,8 @@ class SendChan(ABC, Generic[T_contra]):
     def close(self) -> None:
         """Go's ``close(ch)``."""
 
-    @abstractmethod
-    def __len__(self) -> int: ...
 
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
-
-
-class RecvChan(ABC, Generic[T_co]):
+class RecvChan(_Channel, Generic[T_co]):
     """Go's ``<-chan T``: a channel seen from the receiving side.
 
     Covariant: a ``RecvChan[bool]`` is a ``RecvChan[int]``.
@@ -82,13 +102,6 @@ class RecvChan(ABC, Generic[T_co]):
     @abstractmethod
     def __iter__(self) -> Iterator[T_co]:
         """Go's ``for v := range ch``."""
-
-    @abstractmethod
-    def __len__(self) -> int: ...
-
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
 
 
 class Chan(SendChan[T], RecvChan[T]):
@@ -115,8 +128,7 @@ class Chan(SendChan[T], RecvChan[T]):
     __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq", "_thread_id")
 
     def __init__(self, cap: int = 0) -> None:
-        if type(cap) is not int:
-            raise TypeError(f"Chan capacity must be an int, not {type(cap).__name__}")
+        check_int(cap, "Chan()", "cap")
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
@@ -157,7 +169,7 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
             # A parked receiver, so an empty buffer: hand the value over.
@@ -216,7 +228,7 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
             # A parked sender, so a full buffer if there is one.
@@ -309,10 +321,13 @@ class Chan(SendChan[T], RecvChan[T]):
         ``(None, False)``; parked senders raise ``send on closed channel``.
 
         Raises:
-            Panic: ``close of closed channel``.
+            Panic: ``close of closed channel``; ``close of nil channel`` for
+                ``Chan.close(None)``, Go's ``close(nil)``.
         """
+        if self is None:  # Chan.close(None), Go's close(nil)
+            raise CloseOfNilChannel
         if self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True
@@ -374,11 +389,3 @@ class Chan(SendChan[T], RecvChan[T]):
 
 
 _NO_BUFFER: deque[Any] = deque(maxlen=0)
-
-
-def foreign_thread(ch: Chan[Any]) -> RuntimeError:
-    return RuntimeError(
-        f"{ch!r} belongs to the gochan runtime of thread {ch._rt.thread_id} and was "
-        f"used from thread {get_ident()}; cross threads with blocking(), "
-        "wait_future() or a future instead (see docs/threads.md)"
-    )

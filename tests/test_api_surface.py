@@ -81,7 +81,8 @@ API_SUBMODULES = {
 
 EXTRA_SUBMODULES = {
     "gochan.runtime": {"future_done", "set_blocking_workers"},
-    "gochan.sync": {"Locker"},
+    # Go's sync.Locker; Go 1.21's sync.OnceFunc, OnceValue and OnceValues.
+    "gochan.sync": {"Locker", "once_func", "once_value", "once_values"},
     "gochan.context": {"CancelFunc", "CancelCauseFunc"},  # the types of the cancel functions
 }
 
