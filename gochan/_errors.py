@@ -9,10 +9,10 @@ This module imports nothing from gochan.
 
 from __future__ import annotations
 
-import inspect
-from functools import partial as _partial
+from collections.abc import Awaitable
+from functools import partial
 from threading import get_ident
-from types import FunctionType, MethodType
+from types import CodeType, CoroutineType, FunctionType, MethodType
 from typing import Any
 
 
@@ -107,7 +107,9 @@ class DeadlineExceeded(TimeoutError):
 
 # The code flags of a function whose call only makes an object to await or to
 # iterate asynchronously: given to gochan, such a call would do nothing.
-ASYNC_CODE = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+# inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR, without importing inspect
+# (and the objects its imports bring, which every full collection then visits).
+ASYNC_CODE = 0x80 | 0x200
 _PLAIN = "goroutines are plain functions that block, not coroutines (def, not async def)"
 
 
@@ -138,8 +140,8 @@ def check_function(fn: object, where: str, name: str) -> None:
     """Raise unless ``fn`` is a plain callable: not an ``async def`` function, nor a coroutine.
 
     Cheap for a plain function or bound method (one look at its code's
-    flags); other callables (``functools.partial``, objects with
-    ``__call__``, builtins) are looked at with :mod:`inspect`.
+    flags); other callables (a ``functools.partial``, an object with
+    ``__call__``) are unwrapped first.
 
     Raises:
         TypeError: naming ``where`` and ``name``.
@@ -148,16 +150,20 @@ def check_function(fn: object, where: str, name: str) -> None:
     if type(function) is FunctionType and not function.__code__.co_flags & ASYNC_CODE:
         return
     if not callable(fn):
-        if inspect.isawaitable(fn):
-            what = "a coroutine" if inspect.iscoroutine(fn) else f"an awaitable {describe(fn)}"
+        if isinstance(fn, Awaitable):
+            what = (
+                "a coroutine" if isinstance(fn, CoroutineType) else f"an awaitable {describe(fn)}"
+            )
             raise TypeError(f"{where}: {name} is {what}; {_PLAIN}")
         raise wrong(where, name, "callable", fn)
     target: Any = fn
-    while isinstance(target, _partial):
+    while isinstance(target, partial):
         target = target.func
-    if not inspect.isfunction(target) and not inspect.ismethod(target):
+    if not isinstance(target, (FunctionType, MethodType)):
         target = type(target).__call__  # an object's: callable, so its type has one
-    if inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target):
+    function = target.__func__ if isinstance(target, MethodType) else target
+    code = getattr(function, "__code__", None)  # None for a builtin or a class
+    if isinstance(code, CodeType) and code.co_flags & ASYNC_CODE:
         raise TypeError(f"{where}: {name} is the async function {target.__qualname__}; {_PLAIN}")
 
 

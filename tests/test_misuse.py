@@ -44,6 +44,10 @@ class AsyncCallable:
     async def __call__(self) -> None: ...
 
 
+class Client:
+    async def fetch(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Misuse:
     code: str  # the call as written, evaluated in namespace()
@@ -65,6 +69,7 @@ MISUSES = [
     Misuse("go(async_gen)", TypeError, f"go(): fn is the async function async_gen; {PLAIN}"),
     Misuse("go(partial(async_fn))", TypeError, f"go(): fn is the async function async_fn; {PLAIN}"),
     Misuse("go(AsyncCallable())", TypeError, f"go(): fn is the async function AsyncCallable.__call__; {PLAIN}"),
+    Misuse("go(Client().fetch)", TypeError, f"go(): fn is the async function Client.fetch; {PLAIN}"),
     Misuse("run(42)", TypeError, "run(): main must be callable, not int"),
     Misuse("run(async_fn)", TypeError, f"run(): main is the async function async_fn; {PLAIN}"),
     Misuse("blocking(None)", TypeError, "blocking(): fn must be callable, not None"),
@@ -131,6 +136,7 @@ def namespace(loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
         async_fn=async_fn,
         async_gen=async_gen,
         AsyncCallable=AsyncCallable,
+        Client=Client,
         asyncio_future=loop.create_future(),
         ch=Chan[int](),
     )
