@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
-from types import FunctionType
+from types import FunctionType, MethodType
 from typing import Any, ParamSpec, TypeVar
 
 from ._chan import Chan, RecvChan
@@ -44,7 +44,8 @@ def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
     """
     # check_function's test for a plain function or method, inlined: go() is the
     # spawn path.
-    if type(fn) is not FunctionType or fn.__code__.co_flags & ASYNC_CODE:
+    function = fn.__func__ if type(fn) is MethodType else fn
+    if type(function) is not FunctionType or function.__code__.co_flags & ASYNC_CODE:
         check_function(fn, "go()", "fn")
     get_runtime().spawn(fn, args, kwargs or None, sys._getframe(1))
 
