@@ -28,7 +28,13 @@ from ._core import (
     unlink,
     waiters,
 )
-from ._errors import CloseOfClosedChannel, CloseOfNilChannel, SendOnClosedChannel
+from ._errors import (
+    CloseOfClosedChannel,
+    CloseOfNilChannel,
+    SendOnClosedChannel,
+    check_int,
+    foreign_thread,
+)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -40,7 +46,30 @@ _CHAN_SEND_NIL = WaitReason.CHAN_SEND_NIL
 _CHAN_RECEIVE_NIL = WaitReason.CHAN_RECEIVE_NIL
 
 
-class SendChan(ABC, Generic[T_contra]):
+class _Channel(ABC):
+    """What both views of a channel have: a length, a capacity, and truth."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def cap(self) -> int: ...
+
+    def __bool__(self) -> bool:
+        """Always true, even when empty: Go's ``ch != nil``.
+
+        Without it, ``__len__`` would make an empty channel false, so
+        ``while a or b:`` (Go's ``a != nil || b != nil``) would stop early.
+        Only the nil channel that gochan hands out where Go hands out nil
+        (``ctx.done()`` of a context never cancelled, ``tick(0)``) is false.
+        """
+        return True
+
+
+class SendChan(_Channel, Generic[T_contra]):
     """Go's ``chan<- T``: a channel seen from the sending side.
 
     Contravariant: a ``SendChan[object]`` is a ``SendChan[int]``.  A
@@ -57,15 +86,8 @@ class SendChan(ABC, Generic[T_contra]):
     def close(self) -> None:
         """Go's ``close(ch)``."""
 
-    @abstractmethod
-    def __len__(self) -> int: ...
 
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
-
-
-class RecvChan(ABC, Generic[T_co]):
+class RecvChan(_Channel, Generic[T_co]):
     """Go's ``<-chan T``: a channel seen from the receiving side.
 
     Covariant: a ``RecvChan[bool]`` is a ``RecvChan[int]``.
@@ -84,13 +106,6 @@ class RecvChan(ABC, Generic[T_co]):
     @abstractmethod
     def __iter__(self) -> Iterator[T_co]:
         """Go's ``for v := range ch``."""
-
-    @abstractmethod
-    def __len__(self) -> int: ...
-
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
 
 
 class Chan(SendChan[T], RecvChan[T]):
@@ -117,8 +132,7 @@ class Chan(SendChan[T], RecvChan[T]):
     __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq", "_thread_id")
 
     def __init__(self, cap: int = 0) -> None:
-        if type(cap) is not int:
-            raise TypeError(f"Chan capacity must be an int, not {type(cap).__name__}")
+        check_int(cap, "Chan()", "cap")
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
@@ -146,14 +160,6 @@ class Chan(SendChan[T], RecvChan[T]):
         """Values buffered now (Go's ``len(ch)``)."""
         return len(self._buf)
 
-    def __bool__(self) -> bool:
-        """True: a channel is never falsy, however empty (Go's ``ch != nil``).
-
-        Only the nil channel that gochan hands out where Go hands out nil
-        (``ctx.done()`` of a context never cancelled, ``tick(0)``) is falsy.
-        """
-        return True
-
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
         return f"<Chan cap={self._cap} len={len(self._buf)}{state}>"
@@ -167,7 +173,7 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
             # A parked receiver, so an empty buffer: hand the value over.
@@ -226,7 +232,7 @@ class Chan(SendChan[T], RecvChan[T]):
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
             # A parked sender, so a full buffer if there is one.
@@ -319,10 +325,13 @@ class Chan(SendChan[T], RecvChan[T]):
         ``(None, False)``; parked senders raise ``send on closed channel``.
 
         Raises:
-            Panic: ``close of closed channel``.
+            Panic: ``close of closed channel``; ``close of nil channel`` for
+                ``Chan.close(None)``, Go's ``close(nil)``.
         """
+        if self is None:  # Chan.close(None), Go's close(nil)
+            raise CloseOfNilChannel
         if self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True
@@ -492,10 +501,3 @@ def _block_forever(reason: WaitReason) -> NoReturn:
 NIL: Final[Chan[Any]] = _NilChan()
 """Go's nil channel: never ready, shared by every thread (see :class:`_NilChan`)."""
 
-
-def foreign_thread(ch: Chan[Any]) -> RuntimeError:
-    return RuntimeError(
-        f"{ch!r} belongs to the gochan runtime of thread {ch._rt.thread_id} and was "
-        f"used from thread {get_ident()}; cross threads with blocking(), "
-        "wait_future() or a future instead (see docs/threads.md)"
-    )

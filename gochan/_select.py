@@ -11,7 +11,7 @@ from __future__ import annotations
 from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
-from ._chan import RecvChan, SendChan, foreign_thread
+from ._chan import Chan, RecvChan, SendChan
 from ._core import (
     Runtime,
     SelectState,
@@ -23,12 +23,13 @@ from ._core import (
     hide_frame,
     push,
 )
-from ._errors import SendOnClosedChannel
+from ._errors import SendOnClosedChannel, describe, foreign_thread
 
 T = TypeVar("T")
 
 _SELECT = WaitReason.SELECT
 _SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
+_TWO_DEFAULTS = "select(): at most one default case, got two (Go: multiple defaults in select)"
 
 
 class Case:
@@ -104,7 +105,9 @@ def select(*cases: Case) -> Case:
     Raises:
         Panic: ``send on closed channel`` when the chosen case sends on a
             closed channel, also when it closes while the select is blocked.
-        TypeError: an argument is not a case.
+        TypeError: an argument is not a case, a case's channel is neither a
+            ``Chan`` nor None, or :data:`default` is given twice (Go's
+            compile errors).
         RuntimeError: a channel belongs to another thread's runtime.
     """
     # Pass 1: poll every case, then pick one of the ready ones uniformly.  The
@@ -118,13 +121,15 @@ def select(*cases: Case) -> Case:
             ch: Any = case.ch  # type: ignore[attr-defined]
             if ch is None:  # Go's nil channel, never ready; or the default case
                 if case is default:
+                    if has_default:
+                        raise TypeError(_TWO_DEFAULTS)
                     has_default = True
                 continue
             if ch._rt is not rt:
                 if rt is not None or (
                     ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
                 ):
-                    raise foreign_thread(ch)
+                    raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt
             if case._sending:  # type: ignore[attr-defined]
                 # Ready: room in the buffer, the channel is closed (send panics),
@@ -139,10 +144,16 @@ def select(*cases: Case) -> Case:
             elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
                 ready.append(case)
     except AttributeError:
+        # Not a case, or not a channel: the polls above read their attributes.
         for case in cases:
-            if not isinstance(case, Case):
+            if not isinstance(case, (RecvCase, SendCase, DefaultCase)):
                 raise TypeError(
                     f"select() takes recv(), send() or default cases, not {case!r}"
+                ) from None
+            if case.ch is not None and not isinstance(case.ch, Chan):
+                raise TypeError(
+                    f"select(): the channel of {case!r} must be a Chan or None, "
+                    f"not {describe(case.ch)}"
                 ) from None
         raise
     if rt is None:  # no channel at all

@@ -26,9 +26,9 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from ._chan import Chan, SendChan, foreign_thread
+from ._chan import Chan, SendChan
 from ._core import Runtime, get_runtime
-from ._errors import Canceled
+from ._errors import Canceled, foreign_thread
 from ._select import default, recv, select, send
 from .context import CancelFunc, Context, _CancelCtx, _check_parent, _propagate
 
@@ -103,7 +103,7 @@ def notify(c: SendChan[signal.Signals], /, *signals: signal.Signals) -> None:
     _check_main_thread("notify")
     rt = get_runtime()
     if c._rt is not rt:
-        raise foreign_thread(c)
+        raise foreign_thread(c, c._thread_id)
     adding = _signals(signals)
     _start_relay(rt)
     wanted = _wanted.setdefault(c, set())

@@ -129,7 +129,8 @@ HTTP_STATUS_CODES = {
 
 EXTRA_SUBMODULES = {
     "gochan.runtime": {"future_done", "set_blocking_workers"},
-    "gochan.sync": {"Locker"},
+    # Go's sync.Locker; Go 1.21's sync.OnceFunc, OnceValue and OnceValues.
+    "gochan.sync": {"Locker", "once_func", "once_value", "once_values"},
     "gochan.context": {
         "CancelFunc", "CancelCauseFunc",  # the types of the cancel functions
         "with_deadline_cause", "with_timeout_cause",  # Go 1.21's

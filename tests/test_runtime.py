@@ -105,7 +105,7 @@ def test_num_goroutine_counts_the_caller_and_live_goroutines() -> None:
 
 def test_go_with_non_callable_is_type_error_at_the_call() -> None:
     def main() -> None:
-        with pytest.raises(TypeError, match="go\\(\\) needs a callable, not int"):
+        with pytest.raises(TypeError, match=r"go\(\): fn must be callable, not int"):
             go(42)  # type: ignore[arg-type]
         assert num_goroutine() == 1
 
