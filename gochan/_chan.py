@@ -29,6 +29,7 @@ from ._core import (
     waiters,
 )
 from ._errors import CloseOfClosedChannel, CloseOfNilChannel, SendOnClosedChannel
+from ._errors import foreign_thread as _foreign_thread
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -494,8 +495,4 @@ NIL: Final[Chan[Any]] = _NilChan()
 
 
 def foreign_thread(ch: Chan[Any]) -> RuntimeError:
-    return RuntimeError(
-        f"{ch!r} belongs to the gochan runtime of thread {ch._rt.thread_id} and was "
-        f"used from thread {get_ident()}; cross threads with blocking(), "
-        "wait_future() or a future instead (see docs/threads.md)"
-    )
+    return _foreign_thread(repr(ch), ch._rt.thread_id)

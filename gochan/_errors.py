@@ -7,6 +7,8 @@ This module imports nothing from gochan.
 
 from __future__ import annotations
 
+from threading import get_ident
+
 
 class Panic(RuntimeError):
     """A Go run-time panic: a misuse that Go reports with ``panic(...)``."""
@@ -115,3 +117,13 @@ class ErrDeadlineExceeded(TimeoutError):
 
     def __init__(self, message: str = "i/o timeout") -> None:
         super().__init__(message)
+
+
+def foreign_thread(what: str, thread_id: int) -> RuntimeError:
+    """The error for ``what`` (a channel's or a descriptor's repr), owned by the
+    runtime of thread ``thread_id``, used from the calling thread."""
+    return RuntimeError(
+        f"{what} belongs to the gochan runtime of thread {thread_id} and was "
+        f"used from thread {get_ident()}; cross threads with blocking(), "
+        "wait_future() or a future instead (see docs/threads.md)"
+    )
