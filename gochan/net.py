@@ -87,33 +87,32 @@ class Addr(ABC):
 
 
 @dataclass(frozen=True)
-class TCPAddr(Addr):
-    """A TCP end point (Go's ``net.TCPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
+class _IPAddr(Addr):
+    """An IP end point: what TCPAddr and UDPAddr share."""
 
     ip: str
     port: int
-
-    def network(self) -> str:
-        """``"tcp"``."""
-        return "tcp"
 
     def __str__(self) -> str:
         return join_host_port(self.ip, str(self.port))
 
 
 @dataclass(frozen=True)
-class UDPAddr(Addr):
-    """A UDP end point (Go's ``net.UDPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
+class TCPAddr(_IPAddr):
+    """A TCP end point (Go's ``net.TCPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
 
-    ip: str
-    port: int
+    def network(self) -> str:
+        """``"tcp"``."""
+        return "tcp"
+
+
+@dataclass(frozen=True)
+class UDPAddr(_IPAddr):
+    """A UDP end point (Go's ``net.UDPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
 
     def network(self) -> str:
         """``"udp"``."""
         return "udp"
-
-    def __str__(self) -> str:
-        return join_host_port(self.ip, str(self.port))
 
 
 @dataclass(frozen=True)

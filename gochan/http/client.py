@@ -199,17 +199,7 @@ class Transport:
             conn.close()
             raise TypeError("http: https needs a gochan.net.Conn to run TLS over")
         tls_conn = tls.client(conn, self.tls_client_config, server_hostname=hostname)
-        stop = context.after_func(ctx, conn.close)
-        try:
-            tls_conn.handshake()
-        except OSError:
-            conn.close()
-            cerr = ctx.err()
-            if cerr is not None:
-                raise cerr from None
-            raise
-        finally:
-            stop()
+        tls_conn.handshake_context(ctx)
         return tls_conn
 
     def _put_idle(self, pc: _PersistConn) -> None:
