@@ -31,9 +31,9 @@ from ._netpoll import PollDesc as PollDesc
 from ._netpoll import PollError as PollError
 from ._netpoll import poll_open as poll_open
 from ._sched import Runtime as Runtime
+from ._sched import get_runtime as get_runtime
 from ._sched import getcurrent as getcurrent
 from ._sched import switch_to as switch_to
-from ._sched import get_runtime as get_runtime
 from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
