@@ -383,9 +383,11 @@ class Chan(SendChan[T], RecvChan[T]):
         live_send = [w for w in waiters(self._sendq) if w.sel is None or w.sel.winner is None]
         if live_recv and live_send:
             selects = {id(w.sel) for w in live_recv + live_send}
-            assert (
-                self._cap == 0 and len(selects) == 1 and None not in {w.sel for w in live_recv}
-            ), "parked senders and receivers at once"
+            # Both queues hold waiters only for one select with a send and a
+            # receive case on the same unbuffered channel.
+            assert self._cap == 0, "parked senders and receivers at once"
+            assert len(selects) == 1, "parked senders and receivers at once"
+            assert None not in {w.sel for w in live_recv}, "parked senders and receivers at once"
         assert not (live_recv and self._buf), "parked receivers with a non-empty buffer"
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"

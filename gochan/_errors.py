@@ -191,9 +191,11 @@ def check_function(fn: object, where: str, name: str) -> None:
 
 
 def foreign_thread(what: object, owner: int) -> RuntimeError:
-    """The error for ``what``, which belongs to the runtime of thread ``owner``, used here."""
+    """The error for ``what`` (an object, or a description of it), which belongs
+    to the runtime of thread ``owner``, used from the calling thread."""
+    name = what if isinstance(what, str) else repr(what)
     return RuntimeError(
-        f"{what!r} belongs to the gochan runtime of thread {owner} and was used from "
+        f"{name} belongs to the gochan runtime of thread {owner} and was used from "
         f"thread {get_ident()}; cross threads with blocking(), wait_future() or a future "
         "instead (see docs/threads.md)"
     )

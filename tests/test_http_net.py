@@ -390,6 +390,44 @@ def test_tls_deadline(server_config: ssl.SSLContext, client_config: ssl.SSLConte
     ln.close()
 
 
+def test_tls_handshake_context_closes_the_connection_when_the_context_ends(
+    client_config: ssl.SSLContext,
+) -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+    accepted = Chan[net.Conn](1)
+    go(lambda: accepted.send(ln.accept()))  # a peer that never answers the hello
+    conn = net.dial("tcp", str(ln.addr()))
+    tls_conn = tls.client(conn, client_config, server_hostname="localhost")
+    ctx, cancel = context.with_timeout(context.background(), 0.05)
+    with pytest.raises(context.DeadlineExceeded):
+        tls_conn.handshake_context(ctx)
+    assert conn.closed
+    cancel()
+    accepted.recv().close()
+    ln.close()
+
+
+def test_tls_handshake_context_no_longer_matters_once_done(
+    server_config: ssl.SSLContext, client_config: ssl.SSLContext
+) -> None:
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+
+    def serve_one() -> None:
+        with ln.accept() as conn:
+            conn.write(conn.read(100).upper())
+
+    go(serve_one)
+    ctx, cancel = context.with_cancel(context.background())
+    with tls.client(
+        net.dial("tcp", str(ln.addr())), client_config, server_hostname="localhost"
+    ) as conn:
+        conn.handshake_context(ctx)
+        cancel()
+        conn.write(b"still open")
+        assert conn.read(100) == b"STILL OPEN"
+    ln.close()
+
+
 def test_https_client_and_server(
     server_config: ssl.SSLContext, client_config: ssl.SSLContext
 ) -> None:

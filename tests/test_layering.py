@@ -24,7 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"semaphore", "singleflight", "net", "exec", "signal", "testing", "_pytest_plugin"}
+    | {"semaphore", "singleflight", "_poll", "net", "exec", "signal", "testing", "_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "_errors": frozenset(),
@@ -41,11 +41,14 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # call's duplicates wait on a WaitGroup, and do_chan starts a goroutine.
     "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
     "singleflight": frozenset({"sync", "_chan", "_core"}),
+    # Go's internal/poll: the read and write loops on the netpoller that
+    # sockets and pipes share.
+    "_poll": _LOW,
     # dial_context: a context stops the connect and the name lookup.
-    "net": _LOW | {"_chan", "_select", "context", "runtime"},
+    "net": _LOW | {"_poll", "_chan", "_select", "context", "runtime"},
     # Pipes and child exits on the netpoller; a context stops a command, a
-    # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
-    "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
+    # timer bounds its wait_delay, goroutines copy its I/O.
+    "exec": _LOW | {"_poll", "_chan", "_select", "context", "runtime", "time"},
     # The close_notify write is bounded by a deadline on the runtime's clock.
     "tls": frozenset({"net", "context", "sync", "time"}),
     # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.

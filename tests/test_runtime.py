@@ -145,11 +145,11 @@ def test_goroutine_panic_reaches_main_parked_in_select_and_cleans_its_waiters() 
     def main() -> None:
         a, b = Chan[int](), Chan[int]()
         go(lambda: 1 / 0)
-        try:
+        with pytest.raises(GoroutinePanic) as panic:
             select(recv(a), recv(b))
-        except GoroutinePanic as exc:
-            assert isinstance(exc.__cause__, ZeroDivisionError)
-        assert not a._recvq and not b._recvq
+        assert isinstance(panic.value.__cause__, ZeroDivisionError)
+        assert not a._recvq
+        assert not b._recvq
         a._check_invariants()
 
     run(main)
@@ -158,10 +158,8 @@ def test_goroutine_panic_reaches_main_parked_in_select_and_cleans_its_waiters() 
 def test_main_can_catch_a_goroutine_panic_and_go_on() -> None:
     def main() -> int:
         go(lambda: [][0])
-        try:
+        with pytest.raises(GoroutinePanic):
             Chan[int]().recv()
-        except GoroutinePanic:
-            pass
         ch = Chan[int]()
         go(ch.send, 7)
         return ch.recv()

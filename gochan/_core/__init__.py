@@ -5,12 +5,13 @@ The rest of gochan uses the names listed here and nothing else of ``_core``.
 Waiting on file descriptors (``gochan.net``'s sockets, pipes, signal
 wake-ups) goes through the netpoller: :func:`poll_open` registers a
 non-blocking descriptor once for its life and returns its
-:class:`PollDesc`, whose ``wait_read()`` and ``wait_write()`` park the
-calling goroutine (``IO wait``) until the descriptor may be ready and
-return 0 or a :class:`PollError` (``CLOSING``, ``TIMEOUT``);
-``set_read_deadline()`` and ``set_write_deadline()`` bound those waits on
-the runtime clock, and ``close()``, called before the descriptor is
-closed, wakes its waiters with ``CLOSING``.  ``Runtime.post(callback)``
+:class:`PollDesc`, whose sides ``r`` (reads) and ``w`` (writes) each have a
+``wait()`` that parks the calling goroutine (``IO wait``) until the
+descriptor may be ready and returns 0 or a :class:`PollError` (``CLOSING``,
+``TIMEOUT``), and a ``set_deadline()`` that bounds those waits on the
+runtime clock; ``close()``, called before the descriptor is closed, wakes
+its waiters with ``CLOSING``.  ``gochan._poll.FD`` holds the read and write
+loops built on them.  ``Runtime.post(callback)``
 is the one thread-safe (and signal-handler-safe) entry: it runs
 ``callback`` on the loop and wakes it from the poller;
 ``Runtime.netpoller().wakeup_fd`` is the descriptor that wakes it for

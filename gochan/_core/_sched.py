@@ -29,6 +29,7 @@ Design (see docs/design.md):
 from __future__ import annotations
 
 import atexit
+import contextlib
 import linecache
 import os
 import random
@@ -315,7 +316,8 @@ class Runtime:
             glet = g.glet = self.free_carriers.pop()
             return glet
         g0 = self.g0
-        assert g0 is not None and g0.glet is not None
+        assert g0 is not None
+        assert g0.glet is not None
         if self.running is g0.glet:
             glet = g.glet = self._carrier()
             return glet
@@ -787,10 +789,8 @@ def _undo_wait(g: Goroutine) -> None:
     """Take ``g`` out of where it waits, unless it was completed already."""
     waitq, g.waitq = g.waitq, None
     if waitq is not None:
-        try:
+        with contextlib.suppress(ValueError):  # completed already: g is runnable
             waitq._cancel_wait(g)
-        except ValueError:
-            pass  # completed already: g is runnable
 
 
 def _format_frames(frame: FrameType) -> list[str]:

@@ -222,17 +222,14 @@ class Transport:
             raise TypeError("http: https needs a gochan.net.Conn to run TLS over")
         hostname = req.url.hostname()
         tls_conn = tls.client(conn, self.tls_client_config, server_hostname=hostname)
-        stop = context.after_func(ctx, conn.close)
         try:
-            tls_conn.handshake()
+            tls_conn.handshake_context(ctx)
         except OSError as err:
             conn.close()
             cerr = ctx.err()
             if cerr is not None:
                 raise cerr from None
             raise URLError(_op(req.method), _redacted(req.url), err) from err
-        finally:
-            stop()
         return tls_conn
 
     def _put_idle(self, pc: _PersistConn) -> None:
