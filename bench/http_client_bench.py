@@ -49,7 +49,7 @@ OTHER_RATIOS = [("gochan", "asyncio"), ("gochan", "trio"), ("gochan-http", "go")
 
 
 def measure(peer: Path, client: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    rounds = [f"-conc={args.conc}", f"-rounds={args.rounds}", f"-warmup={args.warmup}"]
+    rounds = [f"--conc={args.conc}", f"--rounds={args.rounds}", f"--warmup={args.warmup}"]
     if client == "go":
         argv = [str(peer), "-mode=client", f"-url={url}", *rounds]
     else:

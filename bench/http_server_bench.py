@@ -2,13 +2,15 @@
 """The hello-world HTTP server workload: keep-alive requests/s, one load generator for all.
 
     python bench/http_server_bench.py [--conns 100,1000] [--seconds 5] [--threads 2]
-                                      [--servers gochan,gevent,aiohttp,go]
+                                      [--servers gochan,gevent,gevent-nagle,aiohttp,go]
 
 Each server (``bench/http_servers.py``; ``go`` is Go's net/http, from
-``bench/http_peer.go -mode hello``, for reference) runs in a process of its
-own and is driven by ``wrk`` (``apt-get install wrk``), none of the
-runtimes under test: a 1 s warm-up run, then ``--seconds`` with ``--conns``
-keep-alive connections over ``--threads`` wrk threads.  Per server and
+``bench/http_peer.go -mode hello``, for reference; ``gevent-nagle`` is
+pywsgi as it comes, whose keep-alive answers wait for delayed ACKs) runs
+in a process of its own and is driven by ``wrk`` (``apt-get install
+wrk``), none of the runtimes under test: a 1 s warm-up run, then
+``--seconds`` with ``--conns`` keep-alive connections over ``--threads``
+wrk threads.  Per server and
 connection count it reports requests per second, the server's CPU time
 per request (user + system, from /proc, over the measured run), wrk's p50
 and p99 latency, the server's peak RSS and threads, wrk's errors (socket
@@ -31,7 +33,7 @@ from typing import Any
 import netbench
 from netbench import HERE
 
-SERVERS = "gochan,gevent,aiohttp,go"
+SERVERS = "gochan,gevent,gevent-nagle,aiohttp,go"
 
 # (theirs, the least requests/s ratio of gochan's asked for): issue #14's targets.
 TARGETS = [("gevent", 1.2), ("aiohttp", 1.0)]
@@ -131,7 +133,7 @@ def main() -> int:
         ours = results.get(("gochan", conns))
         if ours is None:
             continue
-        for theirs_name, least in [*TARGETS, ("go", None)]:
+        for theirs_name, least in [*TARGETS, ("gevent-nagle", None), ("go", None)]:
             theirs = results.get((theirs_name, conns))
             if theirs is None:
                 continue
