@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The floors under the network benchmarks: what a message or an exchange costs at the least.
 
-    python bench/net_floor.py [-n 20000] [--repeat 5]
+    python bench/net_floor.py [-n 10000] [--repeat 5]
 
 In one process, CPU microseconds per operation, best of ``--repeat``:
 
@@ -19,6 +19,11 @@ In one process, CPU microseconds per operation, best of ``--repeat``:
   ``gochan.http``'s server (its connection loop, ``Request``,
   ``ResponseWriter``, handler call), on a connection that hands out the
   request's bytes and swallows the answer: h11's part plus gochan's.
+- **h11 client exchange** and **gochan.http client exchange**: the other
+  side, as ``bench/http_client_bench.py``'s ``gochan-http`` client makes
+  it (a connection per GET, ``Connection: close``), the client's
+  connections made by a ``Transport`` whose ``dial_context`` returns one
+  that answers at once.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def echo_server_syscalls(n: int, repeat: int) -> float:
     return full - plain / 2
 
 
-def h11_exchange(n: int) -> None:
+def h11_server_exchange(n: int) -> None:
     import h11
 
     conn = h11.Connection(h11.SERVER)
@@ -94,7 +99,7 @@ def h11_exchange(n: int) -> None:
         conn.start_next_cycle()
 
 
-def gochan_http_exchange(n: int) -> None:
+def gochan_http_server_exchange(n: int) -> None:
     from gochan import http, run
     from gochan.http.server import _ServerConn
 
@@ -134,6 +139,69 @@ def gochan_http_exchange(n: int) -> None:
     run(main)
 
 
+RESPONSE = (
+    b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Date: Tue, 01 Dec 2026 00:00:00 GMT\r\nConnection: close\r\n\r\n" + BODY
+)
+
+
+def h11_client_exchange(n: int) -> None:
+    import h11
+
+    headers = [(b"Host", b"127.0.0.1:8080"), (b"User-Agent", b"gochan-http-client/1.1")]
+    for _ in range(n):
+        conn = h11.Connection(h11.CLIENT)  # a connection per GET, as the backend closes
+        out = conn.send(h11.Request(method="GET", target="/", headers=headers)) or b""
+        out += conn.send(h11.EndOfMessage()) or b""
+        if conn.next_event() is h11.NEED_DATA:
+            conn.receive_data(RESPONSE)
+        conn.next_event()  # Response
+        conn.next_event()  # Data
+        conn.next_event()  # EndOfMessage
+
+
+def gochan_http_client_exchange(n: int) -> None:
+    from gochan import context, http, run
+
+    class Answering:
+        """A connection that answers the one request it gets, then ends."""
+
+        def __init__(self) -> None:
+            self.answer = RESPONSE
+
+        def read(self, size: int, /) -> bytes:
+            data, self.answer = self.answer, b""
+            return data
+
+        def write(self, data: bytes, /) -> int:
+            return len(data)
+
+        def close(self) -> None:
+            pass
+
+        def set_read_deadline(self, t: float | None, /) -> None:
+            pass
+
+        def set_write_deadline(self, t: float | None, /) -> None:
+            pass
+
+        def remote_addr(self) -> str:
+            return "127.0.0.1:8080"
+
+    def dial(ctx: context.Context, network: str, address: str) -> Answering:
+        return Answering()
+
+    client = http.Client(transport=http.Transport(dial_context=dial))
+
+    def main() -> None:
+        for _ in range(n):
+            resp = client.get("http://127.0.0.1:8080/")
+            resp.body.read()
+            resp.body.close()
+
+    run(main)
+
+
 def best_us(fn: Callable[[int], None], n: int, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -147,19 +215,25 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("-n", type=int, default=20_000, help="operations per repetition")
+    ap.add_argument("-n", type=int, default=10_000, help="operations per repetition")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     n, repeat = args.n, args.repeat
     echo = echo_server_syscalls(n, repeat)
-    h11_only = best_us(h11_exchange, n, repeat)
-    gochan = best_us(gochan_http_exchange, n, repeat)
-    print(f"| floor | CPU µs / op (best of {repeat} × {n:,}) |")
-    print("|---|---:|")
-    print(f"| echo syscalls: recv + send + recv → EAGAIN | {echo:.1f} |")
-    print(f"| h11 exchange (GET and a 13-byte answer) | {h11_only:.1f} |")
-    print(f"| gochan.http server exchange, no socket | {gochan:.1f} |")
-    print(f"\ngochan.http's own part: {gochan - h11_only:.1f} µs ({1 - h11_only / gochan:.0%})")
+    print(f"| floor | CPU µs / op (best of {repeat} × {n:,}) | gochan.http's own part |")
+    print("|---|---:|---:|")
+    print(f"| echo syscalls: recv + send + recv → EAGAIN | {echo:.1f} | |")
+    for side, h11_fn, gochan_fn in (
+        ("server", h11_server_exchange, gochan_http_server_exchange),
+        ("client", h11_client_exchange, gochan_http_client_exchange),
+    ):
+        h11_only = best_us(h11_fn, n, repeat)
+        gochan = best_us(gochan_fn, n, repeat)
+        print(f"| h11 {side} exchange (GET and a 13-byte answer) | {h11_only:.1f} | |")
+        print(
+            f"| gochan.http {side} exchange, no socket | {gochan:.1f} "
+            f"| {gochan - h11_only:.1f} ({1 - h11_only / gochan:.0%}) |"
+        )
     return 0
 
 
