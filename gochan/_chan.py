@@ -502,4 +502,3 @@ def _block_forever(reason: WaitReason) -> NoReturn:
 
 NIL: Final[Chan[Any]] = _NilChan()
 """Go's nil channel: never ready, shared by every thread (see :class:`_NilChan`)."""
-

@@ -509,7 +509,7 @@ class Listener:
         s.check_thread(self)
         while True:
             try:
-                sock, remote = s.read(_accept, s.sock)
+                sock, remote = s.read(_accept, s.sock, share=False)
             except ConnectionAbortedError:
                 continue  # the peer gave up before we took it: Go takes the next one
             return Conn(_Socket(s.rt, sock), self._network, remote)

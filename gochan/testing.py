@@ -319,4 +319,3 @@ class VirtualClock:
         tb: TracebackType | None,
     ) -> None:
         get_runtime().clock = self._replaced.pop()
-

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from gochan import context, http
+from gochan.http import header as header_module
 from gochan.http import httptest
+from gochan.http._url import parse_request_uri
 
 # -- Header ----------------------------------------------------------------------
 
@@ -22,6 +24,10 @@ from gochan.http import httptest
         ("CONTENT-LENGTH", "Content-Length"),
         ("x-forwarded-for", "X-Forwarded-For"),
         ("www-authenticate", "Www-Authenticate"),
+        ("host", "Host"),
+        ("ETag", "Etag"),
+        ("etag", "Etag"),
+        ("transfer-encoding", "Transfer-Encoding"),
         ("a", "A"),
         ("-x-", "-X-"),
         ("bad key", "bad key"),  # a space: returned unchanged, as Go does
@@ -31,6 +37,11 @@ from gochan.http import httptest
 )
 def test_canonical_header_key(key: str, canonical: str) -> None:
     assert http.canonical_header_key(key) == canonical
+
+
+def test_the_common_header_table_agrees_with_the_rule() -> None:
+    for spelling, canonical in header_module._COMMON.items():
+        assert header_module._canonical(spelling) == canonical
 
 
 def test_header_methods_canonicalize_and_keep_every_value() -> None:
@@ -123,6 +134,12 @@ def test_parse_url_errors(raw: str, message: str) -> None:
     with pytest.raises(ValueError, match=r"^parse ") as caught:
         http.parse_url(raw)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("target", ["/a\x7fb", "/a\tb", "/?q=\x00"])
+def test_a_request_target_with_a_control_character_is_refused(target: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid control character in URL$"):
+        parse_request_uri(target)
 
 
 def test_values_encode_sorted() -> None:

@@ -42,8 +42,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
     "singleflight": frozenset({"sync", "_chan", "_core"}),
     # Go's internal/poll: the read and write loops on the netpoller that
-    # sockets and pipes share.
-    "_poll": _LOW,
+    # sockets and pipes share; a read that keeps finding data yields (gosched).
+    "_poll": _LOW | {"runtime"},
     # dial_context: a context stops the connect and the name lookup.
     "net": _LOW | {"_poll", "_chan", "_select", "context", "runtime"},
     # Pipes and child exits on the netpoller; a context stops a command, a

@@ -8,6 +8,7 @@ for redirects.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
@@ -152,9 +153,7 @@ def parse_url(raw: str) -> URL:
     Raises:
         ValueError: the URL is malformed, with Go's wording: ``parse "…": …``.
     """
-    # Checked first: urlsplit() silently drops tabs and newlines.
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
-        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
+    _check_controls(raw)  # first: urlsplit() silently drops tabs and newlines
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - reading it validates the port
@@ -182,12 +181,24 @@ def parse_request_uri(raw: str) -> URL:
         if not url.scheme:
             raise ValueError(f"parse {go_quote(raw)}: invalid URI for request")
         return url
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
-        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
+    _check_controls(raw)
     url = URL()
     path, _, query = raw.partition("?")
     _set_path(url, path, query)
     return url
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_controls(raw: str) -> None:
+    """Go's ``stringContainsCTLByte`` check.
+
+    Raises:
+        ValueError: ``raw`` holds an ASCII control character.
+    """
+    if _CONTROL.search(raw):
+        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
 
 
 def _set_path(url: URL, escaped: str, query: str) -> None:

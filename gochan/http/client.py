@@ -514,7 +514,7 @@ class Client:
     def _follow(self, transport: RoundTripper, check: CheckRedirect, req: Request) -> Response:
         via: list[Request] = []
         first = req
-        initial_header = req.header.clone()
+        initial_header: Header | None = None  # first's, copied at the first redirect
         while True:
             resp = transport.round_trip(req)
             method, follow, include_body = _redirect_behavior(req.method, resp, first)
@@ -541,6 +541,8 @@ class Client:
                 next_req.body = first.get_body()
                 next_req.get_body = first.get_body
                 next_req.content_length = first.content_length
+            if initial_header is None:
+                initial_header = first.header.clone()
             for key, values in initial_header.items():
                 if key not in _SENSITIVE or _same_or_subdomain(
                     first.url.hostname(), target.hostname()
