@@ -29,7 +29,9 @@ del sys.path[0]
 # Cython adds a made-up frame to the traceback of every exception that passes
 # through compiled code, named after the compiled function and class.  The
 # Python build's frames of gochan are left out of every dump and report; the
-# compiled build leaves them out of tracebacks too, as C code does.
+# compiled build leaves them out of tracebacks too, as C code does, but for
+# the one an except clause adds as it starts, which its body may need (and
+# which gochan's reports recognize: _core.is_gochan_file).
 _ADD_TRACEBACK = re.compile(r"\b__Pyx_AddTraceback\((?=\")")
 _NO_TRACEBACK = (
     "#define __gochan_no_traceback(funcname, c_line, py_line, filename) "
@@ -111,10 +113,13 @@ def _drop_tracebacks(c_file: Path) -> None:
     text = c_file.read_text()
     if _NO_TRACEBACK in text:
         return
-    first, rest = text.split("\n", 1)  # Cython's header stays first: Cython looks for it
-    c_file.write_text(
-        f"{first}\n{_NO_TRACEBACK}{_ADD_TRACEBACK.sub('__gochan_no_traceback(', rest)}"
-    )
+    first, *rest = text.split("\n")  # Cython's header stays first: Cython looks for it
+    for i, line in enumerate(rest):
+        # An except clause starts with one: it hands its traceback on (to a
+        # with statement's __exit__, say), which must not be NULL.
+        if not (i + 1 < len(rest) and "__Pyx_GetException" in rest[i + 1]):
+            rest[i] = _ADD_TRACEBACK.sub("__gochan_no_traceback(", line)
+    c_file.write_text("\n".join([first, _NO_TRACEBACK.rstrip("\n"), *rest]))
 
 
 setup(

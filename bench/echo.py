@@ -9,8 +9,9 @@ load client (``bench/echo_client.go``, built once with ``go build``, Debian's
 ``golang-go``) is none of the runtimes under test.  Per runtime and busy
 connection count, with ``--idle`` silent connections opened first, it
 reports messages per second, the server's CPU time per message (user +
-system, from /proc, over the measured seconds), the p50 and p99 round trip, the server's peak RSS and
-its threads, then the ratios of gochan to gevent and to asyncio.
+system, from /proc, over the measured seconds), the p50 and p99 round
+trip, the server's peak RSS, the most threads it had and the load average;
+then the ratios of gochan to gevent and to asyncio against the targets.
 """
 
 from __future__ import annotations
@@ -18,58 +19,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+import netbench
+from netbench import HERE
 
-
-def build_client(workdir: Path) -> Path:
-    go = shutil.which("go")
-    if go is None:
-        sys.exit("bench/echo.py needs Go for its load client: apt-get install golang-go")
-    binary = workdir / "echo_client"
-    subprocess.run(
-        [go, "build", "-o", str(binary), str(HERE / "echo_client.go")],
-        check=True,
-        cwd=workdir,
-        env={**os.environ, "GOCACHE": str(workdir / "gocache"), "GO111MODULE": "off"},
-    )
-    return binary
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
-
-
-def status(pid: int, key: str) -> str:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return line.split(":", 1)[1].strip()
-    return "?"
+# Issue #13's targets, at TARGET_CONNS connections and more: (peer, the least
+# messages/s ratio of gochan's, the most CPU/message ratio or None).
+TARGETS: list[tuple[str, float, float | None]] = [("gevent", 1.3, 0.8), ("asyncio", 2.0, None)]
+TARGET_CONNS = 1000
 
 
 def measure(client: Path, runtime: str, conns: int, idle: int, seconds: float) -> dict[str, Any]:
-    server = subprocess.Popen(
-        [sys.executable, str(HERE / "echo_servers.py"), runtime],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     try:
-        assert server.stdout is not None
-        line = server.stdout.readline().split()
-        if line[:1] != ["ready"]:
-            return {"error": f"server did not start: {line}"}
+        server = netbench.Server([sys.executable, str(HERE / "echo_servers.py"), runtime])
+    except RuntimeError as err:
+        return {"error": str(err)}
+    with server, netbench.ThreadWatch(server.pid) as threads:
         client_proc = subprocess.Popen(
             [
                 str(client),
-                f"-addr=127.0.0.1:{line[1]}",
+                f"-addr=127.0.0.1:{server.port}",
                 f"-conns={conns}",
                 f"-idle={idle}",
                 f"-seconds={seconds}",
@@ -84,20 +58,18 @@ def measure(client: Path, runtime: str, conns: int, idle: int, seconds: float) -
         for marker in ("start", "stop"):
             if client_proc.stdout.readline().strip() != marker:
                 break
-            cpu = cpu_seconds(server.pid) - cpu
+            cpu = netbench.cpu_seconds(server.pid) - cpu
         out = client_proc.stdout.read()  # readline() may have buffered it already
         client_proc.wait(timeout=120 + conns / 50)
         if client_proc.returncode:
             assert client_proc.stderr is not None
             return {"error": client_proc.stderr.read().strip()[-200:]}
         result: dict[str, Any] = json.loads(out)
-        result["rss_mb"] = int(status(server.pid, "VmHWM").split()[0]) / 1024
-        result["threads"] = int(status(server.pid, "Threads"))
+        result["rss_mb"] = netbench.peak_rss_mb(server.pid)
+        result["threads"] = threads.most
+        result["load"] = os.getloadavg()[0]
         result["cpu_seconds"] = cpu
         return result
-    finally:
-        server.kill()
-        server.wait()
 
 
 def main() -> int:
@@ -117,44 +89,58 @@ def main() -> int:
     )
     args = ap.parse_args()
     runtimes = args.runtimes.split(",")
+    print(f"load average at the start: {netbench.load_average()} ({os.cpu_count()} CPUs)\n")
     print(
-        "| runtime | conns | msgs/s | server CPU µs/msg | p50 µs | p99 µs | RSS MB | threads | errors |"
+        "| runtime | conns | msgs/s | server CPU µs/msg | p50 µs | p99 µs | RSS MB | threads "
+        "| errors | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     results: dict[tuple[str, int], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        client = build_client(Path(tmp))
+        client = netbench.build_go("echo_client.go", Path(tmp))
         for conns in map(int, args.conns.split(",")):
             for runtime in runtimes:
                 if runtime == "threads" and conns > args.threads_max:
-                    print(f"| threads | {conns:,} | – | – | – | – | – | – | skipped |")
+                    print(f"| threads | {conns:,} | – | – | – | – | – | – | skipped | |")
                     continue
                 r = measure(client, runtime, conns, args.idle, args.seconds)
                 results[runtime, conns] = r
                 if "error" in r or not r["msgs"]:
                     r.setdefault("error", "no message in the measured seconds")
-                    print(f"| {runtime} | {conns} | – | – | – | – | – | – | {r['error']} |")
+                    print(f"| {runtime} | {conns:,} | – | – | – | – | – | – | {r['error']} | |")
                     continue
                 rate = r["msgs"] / r["seconds"]
                 cpu_per_msg = r["cpu_seconds"] / max(r["msgs"], 1) * 1e6
                 print(
                     f"| {runtime} | {conns:,} | {rate:,.0f} | {cpu_per_msg:.1f} "
                     f"| {r['p50_us']:,.0f} | {r['p99_us']:,.0f} | {r['rss_mb']:.0f} "
-                    f"| {r['threads']} | {r['errors']} |",
+                    f"| {r['threads']} | {r['errors']} | {r['load']:.1f} |",
                     flush=True,
                 )
-    print()
-    for peer in ("gevent", "asyncio"):
+    print(f"\nload average at the end: {netbench.load_average()}\n")
+    for peer, least_speed, most_cpu in TARGETS:
         for conns in map(int, args.conns.split(",")):
             ours, theirs = results.get(("gochan", conns)), results.get((peer, conns))
             if not ours or not theirs or "error" in ours or "error" in theirs:
                 continue
             speed = (ours["msgs"] / ours["seconds"]) / (theirs["msgs"] / theirs["seconds"])
             cpu = (ours["cpu_seconds"] / ours["msgs"]) / (theirs["cpu_seconds"] / theirs["msgs"])
+            targets = conns >= TARGET_CONNS
             print(
-                f"- {conns:,} connections: gochan / {peer}: msgs/s ×{speed:.2f}, CPU/msg ×{cpu:.2f}"
+                f"- {conns:,} connections: gochan / {peer}: msgs/s ×{speed:.2f}"
+                + (f" (target ≥ {least_speed}: {verdict(speed >= least_speed)})" if targets else "")
+                + f", CPU/msg ×{cpu:.2f}"
+                + (
+                    f" (target ≤ {most_cpu}: {verdict(cpu <= most_cpu)})"
+                    if targets and most_cpu is not None
+                    else ""
+                )
             )
     return 0
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "missed"
 
 
 if __name__ == "__main__":

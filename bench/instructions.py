@@ -48,6 +48,7 @@ def run_inner(workload: str, n: int) -> None:
         pingpong_raw_greenlet(n)
         return
     import gochan
+
     import goapi_workloads
 
     goapi_workloads.make_workloads(gochan)[workload](n)

@@ -301,6 +301,20 @@ def _entry(qualname: str, obj: object, definition: Definition) -> list[str]:
     ]
 
 
+def _public_bases(cls: type) -> list[str]:
+    """The bases to name: a private base is an implementation detail (its
+    public members are listed with the class's), so its own bases stand in."""
+    names: list[str] = []
+    for b in cls.__bases__:
+        if b in (object, ABC, Generic):
+            continue
+        if b.__qualname__.startswith("_"):
+            names += _public_bases(b)
+        else:
+            names.append(b.__qualname__)
+    return names
+
+
 def _class_entry(qualname: str, cls: type) -> list[str]:
     params = ", ".join(p.__name__ for p in getattr(cls, "__parameters__", ()))
     header = f"class {qualname}" + (f"[{params}]" if params else "")
@@ -309,12 +323,7 @@ def _class_entry(qualname: str, cls: type) -> list[str]:
     protocol = getattr(cls, "_is_protocol", False)
     if not protocol and any("__init__" in vars(k) for k in _gochan_mro(cls)):
         header += _signature(cls)
-    # Private bases are an implementation detail; their public members are listed below.
-    bases = [
-        b.__qualname__
-        for b in cls.__bases__
-        if b not in (object, ABC, Generic) and not b.__qualname__.startswith("_")
-    ]
+    bases = _public_bases(cls)
     out = [f"### `{qualname}`", "", *_code(header)]
     if bases:
         out += ["", "Subclass of " + ", ".join(f"`{b}`" for b in bases) + "."]

@@ -39,12 +39,11 @@ import traceback
 from types import FrameType, TracebackType
 
 from . import _build
-from ._core import get_runtime
+from ._core import get_runtime, is_gochan_file
 from ._errors import Deadlock, GoroutinePanic, Panic
 
 EXIT_CRASH = 2  # Go's exit status after a panic, a fatal error or SIGQUIT
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _RUNPY_FILES = frozenset({"<frozen runpy>", runpy.__file__})
 _FRAME_PREFIX = '  File "'  # how stacks() and tracebacks start a frame's line
 
@@ -157,7 +156,7 @@ def _on_sigquit(signum: int, frame: FrameType | None) -> None:
 
 def _is_internal(filename: str) -> bool:
     """A frame of gochan itself or of the launcher: left out of every dump."""
-    return filename.startswith(_PACKAGE_DIR) or filename in _RUNPY_FILES
+    return is_gochan_file(filename) or filename in _RUNPY_FILES
 
 
 def _without_launcher(dump: str) -> str:

@@ -28,7 +28,13 @@ from ._core import (
     unlink,
     waiters,
 )
-from ._errors import CloseOfClosedChannel, CloseOfNilChannel, SendOnClosedChannel
+from ._errors import (
+    CloseOfClosedChannel,
+    CloseOfNilChannel,
+    SendOnClosedChannel,
+    check_int,
+    foreign_thread,
+)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -40,7 +46,30 @@ _CHAN_SEND_NIL = WaitReason.CHAN_SEND_NIL
 _CHAN_RECEIVE_NIL = WaitReason.CHAN_RECEIVE_NIL
 
 
-class SendChan(ABC, Generic[T_contra]):
+class _Channel(ABC):
+    """What both views of a channel have: a length, a capacity, and truth."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def cap(self) -> int: ...
+
+    def __bool__(self) -> bool:
+        """Always true, even when empty: Go's ``ch != nil``.
+
+        Without it, ``__len__`` would make an empty channel false, so
+        ``while a or b:`` (Go's ``a != nil || b != nil``) would stop early.
+        Only the nil channel that gochan hands out where Go hands out nil
+        (``ctx.done()`` of a context never cancelled, ``tick(0)``) is false.
+        """
+        return True
+
+
+class SendChan(_Channel, Generic[T_contra]):
     """Go's ``chan<- T``: a channel seen from the sending side.
 
     Contravariant: a ``SendChan[object]`` is a ``SendChan[int]``.  A
@@ -57,15 +86,8 @@ class SendChan(ABC, Generic[T_contra]):
     def close(self) -> None:
         """Go's ``close(ch)``."""
 
-    @abstractmethod
-    def __len__(self) -> int: ...
 
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
-
-
-class RecvChan(ABC, Generic[T_co]):
+class RecvChan(_Channel, Generic[T_co]):
     """Go's ``<-chan T``: a channel seen from the receiving side.
 
     Covariant: a ``RecvChan[bool]`` is a ``RecvChan[int]``.
@@ -84,13 +106,6 @@ class RecvChan(ABC, Generic[T_co]):
     @abstractmethod
     def __iter__(self) -> Iterator[T_co]:
         """Go's ``for v := range ch``."""
-
-    @abstractmethod
-    def __len__(self) -> int: ...
-
-    @property
-    @abstractmethod
-    def cap(self) -> int: ...
 
 
 class _ChanCore:
@@ -113,8 +128,7 @@ class _ChanCore:
     __slots__ = ("_buf", "_cap", "_closed", "_recvq", "_rt", "_sendq", "_thread_id")
 
     def __init__(self, cap: int = 0) -> None:
-        if type(cap) is not int:
-            raise TypeError(f"Chan capacity must be an int, not {type(cap).__name__}")
+        check_int(cap, "Chan()", "cap")
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
@@ -142,14 +156,6 @@ class _ChanCore:
         """Values buffered now (Go's ``len(ch)``)."""
         return len(self._buf)
 
-    def __bool__(self) -> bool:
-        """True: a channel is never falsy, however empty (Go's ``ch != nil``).
-
-        Only the nil channel that gochan hands out where Go hands out nil
-        (``ctx.done()`` of a context never cancelled, ``tick(0)``) is falsy.
-        """
-        return True
-
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
         return f"<Chan cap={self._cap} len={len(self._buf)}{state}>"
@@ -163,7 +169,7 @@ class _ChanCore:
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
             # A parked receiver, so an empty buffer: hand the value over.
@@ -206,11 +212,11 @@ class _ChanCore:
         rt.running = glet
         try:
             switch_to(glet)
-        except BaseException:
-            rt.switch_failed(g)
+            if g.interrupt is not None:
+                raise rt.take_interrupt(g)
+        except BaseException as exc:
+            rt.leave_park(g, exc)
             raise
-        if g.interrupt is not None:
-            raise rt.take_interrupt(g)
         g.value = None
 
     def recv(self) -> Any:
@@ -222,7 +228,7 @@ class _ChanCore:
         """
         rt = self._rt
         if rt.running is not getcurrent() and self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
             # A parked sender, so a full buffer if there is one.
@@ -267,11 +273,11 @@ class _ChanCore:
         rt.running = glet
         try:
             switch_to(glet)
-        except BaseException:
-            rt.switch_failed(g)
+            if g.interrupt is not None:
+                raise rt.take_interrupt(g)
+        except BaseException as exc:
+            rt.leave_park(g, exc)
             raise
-        if g.interrupt is not None:
-            raise rt.take_interrupt(g)
         v = g.value
         g.value = None
         # g.ok, written by close() only, tells recv_ok() and iteration whether
@@ -315,10 +321,13 @@ class _ChanCore:
         ``(None, False)``; parked senders raise ``send on closed channel``.
 
         Raises:
-            Panic: ``close of closed channel``.
+            Panic: ``close of closed channel``; ``close of nil channel`` for
+                ``Chan.close(None)``, Go's ``close(nil)``.
         """
+        if self is None:  # Chan.close(None), Go's close(nil)
+            raise CloseOfNilChannel
         if self._thread_id != get_ident():
-            raise foreign_thread(self)
+            raise foreign_thread(self, self._thread_id)
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True
@@ -370,9 +379,11 @@ class _ChanCore:
         live_send = [w for w in waiters(self._sendq) if w.sel is None or w.sel.winner is None]
         if live_recv and live_send:
             selects = {id(w.sel) for w in live_recv + live_send}
-            assert (
-                self._cap == 0 and len(selects) == 1 and None not in {w.sel for w in live_recv}
-            ), "parked senders and receivers at once"
+            # Both queues hold waiters only for one select with a send and a
+            # receive case on the same unbuffered channel.
+            assert self._cap == 0, "parked senders and receivers at once"
+            assert len(selects) == 1, "parked senders and receivers at once"
+            assert None not in {w.sel for w in live_recv}, "parked senders and receivers at once"
         assert not (live_recv and self._buf), "parked receivers with a non-empty buffer"
         assert not (live_send and len(self._buf) < self._cap), "parked senders with room"
         assert len(self._buf) <= self._cap, "buffer over capacity"
@@ -521,11 +532,3 @@ def _block_forever(reason: WaitReason) -> NoReturn:
 
 NIL: Final[Chan[Any]] = _NilChan()
 """Go's nil channel: never ready, shared by every thread (see :class:`_NilChan`)."""
-
-
-def foreign_thread(ch: _ChanCore) -> RuntimeError:
-    return RuntimeError(
-        f"{ch!r} belongs to the gochan runtime of thread {ch._rt.thread_id} and was "
-        f"used from thread {get_ident()}; cross threads with blocking(), "
-        "wait_future() or a future instead (see docs/threads.md)"
-    )

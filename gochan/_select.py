@@ -1,3 +1,5 @@
+# cython: nonecheck=True
+# (compiled: select(None) raises select()'s TypeError rather than read None as a case)
 """select and its cases: recv(), send(), default.
 
 The protocol is Go's (``runtime/select.go``): pass 1 polls every case and
@@ -11,7 +13,7 @@ from __future__ import annotations
 from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
-from ._chan import NIL, RecvChan, SendChan, foreign_thread
+from ._chan import NIL, Chan, RecvChan, SendChan
 from ._core import (
     Runtime,
     SelectState,
@@ -20,14 +22,16 @@ from ._core import (
     get_runtime,
     getcurrent,
     has_waiter,
+    hide_frame,
     push,
 )
-from ._errors import SendOnClosedChannel
+from ._errors import SendOnClosedChannel, describe, foreign_thread
 
 T = TypeVar("T")
 
 _SELECT = WaitReason.SELECT
 _SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
+_TWO_DEFAULTS = "select(): at most one default case, got two (Go: multiple defaults in select)"
 
 
 class _CaseCore:
@@ -122,10 +126,16 @@ def select(*cases: Case) -> Case:
     Raises:
         Panic: ``send on closed channel`` when the chosen case sends on a
             closed channel, also when it closes while the select is blocked.
-        TypeError: an argument is not a case.
+        TypeError: an argument is not a case, a case's channel is neither a
+            ``Chan`` nor None, or :data:`default` is given twice (Go's
+            compile errors).
         RuntimeError: a channel belongs to another thread's runtime.
     """
-    return _select(cases)
+    try:
+        return _select(cases)
+    except BaseException as exc:
+        hide_frame(exc)  # out of select(), as out of _select()'s park: see there
+        raise
 
 
 def _select(cases: tuple[Case, ...]) -> Case:
@@ -142,6 +152,8 @@ def _select(cases: tuple[Case, ...]) -> Case:
             ch: Any = case.ch  # type: ignore[attr-defined]
             if ch is None:  # Go's nil channel, never ready; or the default case
                 if case is default:
+                    if has_default:
+                        raise TypeError(_TWO_DEFAULTS)
                     has_default = True
                 continue
             if ch._rt is not rt:
@@ -152,7 +164,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 if rt is not None or (
                     ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
                 ):
-                    raise foreign_thread(ch)
+                    raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt
             if case._sending:  # type: ignore[attr-defined]
                 # Ready: room in the buffer, the channel is closed (send panics),
@@ -166,11 +178,19 @@ def _select(cases: tuple[Case, ...]) -> Case:
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
             elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
                 ready.append(case)
-    except (AttributeError, TypeError):  # TypeError: what the compiled build raises
+    except (AttributeError, TypeError):
+        # Not a case, or not a channel: the polls above read their attributes
+        # (compiled, they take them as typed: a TypeError).  ``arg``, not
+        # ``case``, which is typed in the compiled build.
         for arg in cases:
-            if not isinstance(arg, Case):
+            if not isinstance(arg, (RecvCase, SendCase, DefaultCase)):
                 raise TypeError(
                     f"select() takes recv(), send() or default cases, not {arg!r}"
+                ) from None
+            if arg.ch is not None and not isinstance(arg.ch, Chan):
+                raise TypeError(
+                    f"select(): the channel of {arg!r} must be a Chan or None, "
+                    f"not {describe(arg.ch)}"
                 ) from None
         raise
     if rt is None:  # no channel at all
@@ -193,9 +213,6 @@ def _select(cases: tuple[Case, ...]) -> Case:
 
     # Pass 2: park on every channel at once.
     g = rt.current or rt.implicit_main()
-    if not cases:
-        while True:
-            rt.park(_SELECT_NO_CASES, None)
     sel = SelectState(g)
     waiters = sel.waiters
     for case in cases:
@@ -208,8 +225,18 @@ def _select(cases: tuple[Case, ...]) -> Case:
         else:
             w = SelectWaiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
             ch._sendq = push(ch._sendq, w)
+        if w.prev is not None and w.prev.sel is sel:
+            # Queued right behind another case of this select on this channel.
+            _shuffle_in(w, rt)
         waiters.append(w)
-    rt.park(_SELECT, sel)
+    try:
+        if not cases:
+            while True:
+                rt.park(_SELECT_NO_CASES, None)
+        rt.park(_SELECT, sel)
+    except BaseException as exc:
+        hide_frame(exc)  # out of select(), as out of park(): see Runtime.leave_park
+        raise
 
     # Pass 3: the winner was claimed by its waker; dequeue the others.
     winner = sel.winner
@@ -222,3 +249,26 @@ def _select(cases: tuple[Case, ...]) -> Case:
     elif not winner.ok:
         raise SendOnClosedChannel
     return won
+
+
+def _shuffle_in(w: SelectWaiter, rt: Runtime) -> None:
+    """Swap the case of ``w``, just queued, with that of a random one of the
+    waiters of its select queued before it in the same queue, or with its own.
+
+    Go enqueues a parked select's cases on one channel in a random order
+    ("permute cases on the same channel", ``runtime/select.go``), so that a
+    later receiver (or sender) serves any of them as likely as the others.
+    Done as each such case is queued, this is the inside-out Fisher-Yates
+    shuffle over them; the random numbers come from the runtime's seeded
+    generator, so a seeded run replays.
+    """
+    sel = w.sel
+    same = [w]  # the waiters of sel in this queue: adjacent, as nothing ran meanwhile
+    p = w.prev
+    while p is not w and p.sel is sel:
+        same.append(p)
+        p = p.prev
+    other = same[int(rt.rng.random() * len(same))]
+    if other is not w:
+        w.case, other.case = other.case, w.case
+        w.value, other.value = other.value, w.value

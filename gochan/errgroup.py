@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any, ParamSpec
 
 from . import context
-from ._errors import Panic
+from ._errors import Panic, check_function, check_int, wrong
 from .sync import Cond, Mutex, WaitGroup
 
 __all__ = ["Group"]
@@ -49,7 +49,12 @@ class Group:
         :meth:`go` raises (with that exception as its :func:`~gochan.context.cause`)
         or the first time :meth:`wait` returns, whichever occurs first.
         Go's ``errgroup.WithContext``.
+
+        Raises:
+            TypeError: ``ctx`` is not a :class:`~gochan.context.Context`.
         """
+        if not isinstance(ctx, context.Context):
+            raise wrong("Group.with_context()", "ctx", "a Context", ctx)
         g = cls()
         derived, g._cancel = context.with_cancel_cause(ctx)
         return g, derived
@@ -62,7 +67,11 @@ class Group:
         any of the group's functions is kept for :meth:`wait` and cancels the
         group's context; it does not crash the program.  ``BaseException``s
         such as ``KeyboardInterrupt`` are not caught.
+
+        Raises:
+            TypeError: ``fn`` is not callable, or is an ``async def`` function.
         """
+        check_function(fn, "Group.go()", "fn")
         if self._limit >= 0:
             with self._mu:
                 while self._active >= self._limit:
@@ -73,7 +82,11 @@ class Group:
         """Like :meth:`go` when the group is below its limit; else return False at once.
 
         Never blocks.  Returns whether the goroutine was started.
+
+        Raises:
+            TypeError: ``fn`` is not callable, or is an ``async def`` function.
         """
+        check_function(fn, "Group.try_go()", "fn")
         if 0 <= self._limit <= self._active:
             return False
         self._start(fn, args, kwargs, sys._getframe(1))
@@ -105,7 +118,9 @@ class Group:
         Raises:
             Panic: ``errgroup: modify limit while N goroutines in the group
                 are still active``.
+            TypeError: ``n`` is not an ``int``.
         """
+        check_int(n, "Group.set_limit()", "n")
         if self._active:
             raise Panic(
                 f"errgroup: modify limit while {self._active} goroutines in the group "

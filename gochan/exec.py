@@ -33,12 +33,12 @@ import stat
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import get_ident
-from typing import TYPE_CHECKING, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from . import context
 from ._chan import Chan
-from ._core import PollDesc, Runtime, call_blocking, get_runtime, getcurrent, poll_open
+from ._core import PollError, Runtime, call_blocking, get_runtime
+from ._poll import FD
 from ._select import default, recv, select, send
 from .runtime import go
 from .time import Timer, new_timer
@@ -63,9 +63,6 @@ __all__ = [
     "command_context",
     "look_path",
 ]
-
-_A = TypeVar("_A")
-_R = TypeVar("_R")
 
 _COPY_SIZE = 32 * 1024  # what each copying goroutine moves at once: Go's io.Copy buffer
 _STDERR_KEPT = 32 * 1024  # output() keeps this much of the start and of the end of stderr
@@ -555,7 +552,7 @@ class Cmd:
         """A pipe into the child: this process's end, and the child's descriptor."""
         child, parent = os.pipe()  # blocking and not inherited: start() passes the child's on
         self._child_fds.append(child)
-        writer = PipeWriter(_PollFile(rt, parent, "|1"))
+        writer = PipeWriter(_poll_file(rt, parent, "|1"))
         self._parent_pipes.append(writer)
         return writer, child
 
@@ -563,7 +560,7 @@ class Cmd:
         """A pipe out of the child: this process's end, and the child's descriptor."""
         parent, child = os.pipe()
         self._child_fds.append(child)
-        reader = PipeReader(_PollFile(rt, parent, "|0"))
+        reader = PipeReader(_poll_file(rt, parent, "|0"))
         self._parent_pipes.append(reader)
         return reader, child
 
@@ -896,7 +893,7 @@ class Process:
             pid, status, usage = os.wait4(self.pid, os.WNOHANG)
             if pid:
                 return pid, status, usage
-            if pidfd.pd.wait_read():  # closed: another goroutine's wait() reaped it
+            if pidfd.r.wait():  # closed: another goroutine's wait() reaped it
                 raise ChildProcessError(errno.ECHILD, "no child processes")
 
     def signal(self, sig: int) -> None:
@@ -933,7 +930,7 @@ class Process:
         return f"<gochan.exec.Process pid={self.pid}{' done' if self._done else ''}>"
 
 
-def _open_pidfd(rt: Runtime, pid: int) -> _PollFile | None:
+def _open_pidfd(rt: Runtime, pid: int) -> FD | None:
     """A pidfd for ``pid`` on the netpoller; None where the OS has none."""
     pidfd_open = getattr(os, "pidfd_open", None)
     if pidfd_open is None:
@@ -942,7 +939,7 @@ def _open_pidfd(rt: Runtime, pid: int) -> _PollFile | None:
         fd = pidfd_open(pid)
     except OSError:  # ENOSYS before Linux 5.3; EPERM under some seccomp filters
         return None
-    return _PollFile(rt, fd, "pidfd")
+    return _poll_file(rt, fd, "pidfd")
 
 
 class ProcessState:
@@ -1004,99 +1001,78 @@ class ProcessState:
 # -- pipes: descriptors on the netpoller -------------------------------------------------
 
 
-class _PollFile:
-    """A non-blocking descriptor watched by the netpoller: a pipe's end or a pidfd.
+def _poll_file(rt: Runtime, fd: int, name: str) -> FD:
+    """``fd``, a pipe's end or a pidfd, made non-blocking and watched by the netpoller.
 
-    Go's ``internal/poll.FD`` for an ``os.File``.  ``rt`` owns it; ``pd`` is
-    its poll descriptor, closed (``pd.closing``) exactly when the
-    descriptor is.  ``name`` is what Go's errors call it: ``|0`` for a
-    pipe's reading end, ``|1`` for its writing end.
+    Go's ``internal/poll.FD`` for an ``os.File``.  ``name`` is what Go's
+    errors call it: ``|0`` for a pipe's reading end, ``|1`` for its writing end.
     """
+    os.set_blocking(fd, False)
+    return FD(rt, fd, functools.partial(os.close, fd), functools.partial(_closed_error, name))
 
-    __slots__ = ("fd", "name", "pd", "rt")
 
-    def __init__(self, rt: Runtime, fd: int, name: str) -> None:
-        self.rt = rt
-        self.fd = fd
-        self.name = name
-        try:
-            os.set_blocking(fd, False)
-            self.pd: PollDesc = poll_open(rt, fd)
-        except BaseException:
-            os.close(fd)
-            raise
+def _closed_error(name: str, op: str, _err: int = PollError.CLOSING) -> ValueError:
+    """Go's ``os.ErrClosed`` as Python's files say it: a ``ValueError``.
 
-    def check_thread(self, owner: object) -> None:
-        rt = self.rt
-        if rt.running is not getcurrent() and rt.thread_id != get_ident():
-            raise RuntimeError(
-                f"{owner!r} belongs to the gochan runtime of thread {rt.thread_id} and was "
-                f"used from thread {get_ident()}; cross threads with blocking(), "
-                "wait_future() or a future instead (see docs/threads.md)"
-            )
-
-    def closed_error(self, op: str) -> ValueError:
-        """Go's ``os.ErrClosed`` as Python's files say it: a ``ValueError``."""
-        return ValueError(f"{op} {self.name}: file already closed")
-
-    def read(self, call: Callable[[int, _A], _R], arg: _A) -> _R:
-        """``call(fd, arg)``, a read, retried whenever the descriptor becomes readable."""
-        pd = self.pd
-        while True:
-            if pd.rerr:
-                raise self.closed_error("read")
-            try:
-                return call(self.fd, arg)
-            except BlockingIOError:
-                pass
-            if pd.wait_read():  # only a close ends it early: pipes have no deadlines
-                raise self.closed_error("read")
-
-    def write_all(self, data: ReadableBuffer) -> int:
-        """Write all of ``data``, waiting whenever the pipe is full; its length."""
-        pd = self.pd
-        if pd.werr:
-            raise self.closed_error("write")
-        view = memoryview(data).cast("B")
-        total = view.nbytes
-        written = 0
-        while written < total:
-            try:
-                written += os.write(self.fd, view[written:])
-                continue
-            except BlockingIOError:
-                pass
-            if pd.wait_write():
-                raise self.closed_error("write")
-        return total
-
-    def fileno(self) -> int:
-        if self.pd.closing:
-            raise self.closed_error("fileno")
-        return self.fd
-
-    def close(self) -> None:
-        """Close; waiters wake with the closed error.  Idempotent, never blocks."""
-        pd = self.pd
-        if not pd.closing:
-            pd.close()  # wakes the waiters first
-            os.close(self.fd)
-
-    def collect(self) -> None:
-        """The owner is being collected, maybe on another thread: close quietly."""
-        if self.pd.closing:
-            return
-        if self.rt.thread_id == get_ident():
-            self.close()
-        else:  # the stale registration is evicted when the number is reused
-            os.close(self.fd)
+    A file has no deadlines: closing is the one way its waits end early.
+    """
+    return ValueError(f"{op} {name}: file already closed")
 
 
 def _readinto(fd: int, buffer: WriteableBuffer) -> int:
     return os.readv(fd, [buffer])
 
 
-class PipeReader(io.RawIOBase):
+class _Pipe(io.RawIOBase):
+    """One end of a pipe to or from a command: what :class:`PipeReader` and
+    :class:`PipeWriter` share (Go's ``*os.File``)."""
+
+    def __init__(self, f: FD) -> None:
+        super().__init__()
+        self._f = f
+
+    def fileno(self) -> int:
+        """The descriptor (Go's ``File.Fd``).
+
+        Given as another command's ``stdin``, ``stdout`` or ``stderr``, the
+        pipe connects the two processes directly; :meth:`Cmd.start` then
+        puts it in blocking mode, as Go's ``Fd`` does, and this process must
+        use it no more.
+
+        Raises:
+            ValueError: the pipe is closed.
+        """
+        f = self._f
+        if f.pd.closing:
+            raise f.error("fileno", PollError.CLOSING)
+        return f.fd
+
+    def close(self) -> None:
+        """Close this end: a goroutine blocked on it wakes with ``ValueError``;
+        the command reads the end of its input once its writing end is closed.
+
+        Closing again does nothing.  Never blocks.
+
+        Raises:
+            RuntimeError: called on another thread than the pipe's runtime's.
+        """
+        f = self._f
+        if not f.pd.closing:
+            f.check_thread(self)
+            f.close()
+        super().close()
+
+    def __del__(self) -> None:
+        f = self.__dict__.get("_f")
+        if f is not None:
+            f.collect()
+
+    def __repr__(self) -> str:
+        state = " closed" if self._f.pd.closing else ""
+        return f"<gochan.exec.{type(self).__name__} fd={self._f.fd}{state}>"
+
+
+class PipeReader(_Pipe):
     """The reading end of a pipe from a command: what :meth:`Cmd.stdout_pipe` and
     :meth:`Cmd.stderr_pipe` return (Go's ``io.ReadCloser``, an ``*os.File``).
 
@@ -1107,9 +1083,10 @@ class PipeReader(io.RawIOBase):
     end before calling ``wait()``.
     """
 
-    def __init__(self, f: _PollFile) -> None:
-        super().__init__()
-        self._f = f
+    def __init__(self, f: FD) -> None:
+        super().__init__(f)
+        self._read = functools.partial(os.read, f.fd)
+        self._readinto = functools.partial(_readinto, f.fd)
 
     def read(self, n: int = -1, /) -> bytes:
         """Read what is there, up to ``n`` bytes; ``b""`` once the writers are gone (Go's ``Read``).
@@ -1126,7 +1103,7 @@ class PipeReader(io.RawIOBase):
             return self.readall()
         f = self._f
         f.check_thread(self)
-        return f.read(os.read, n)
+        return f.read(self._read, n)
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Read into ``buffer``, what is there up to its size; 0 at the end.
@@ -1139,49 +1116,14 @@ class PipeReader(io.RawIOBase):
         """
         f = self._f
         f.check_thread(self)
-        return f.read(_readinto, buffer)
+        return f.read(self._readinto, buffer)
 
     def readable(self) -> bool:
         """True: this end reads."""
         return True
 
-    def fileno(self) -> int:
-        """The descriptor (Go's ``File.Fd``).
 
-        Given as another command's ``stdin``, the pipe connects the two
-        processes directly; :meth:`Cmd.start` then puts it in blocking mode,
-        as Go's ``Fd`` does, and this process must read it no more.
-
-        Raises:
-            ValueError: the pipe is closed.
-        """
-        return self._f.fileno()
-
-    def close(self) -> None:
-        """Close this end; a goroutine blocked reading it wakes with ``ValueError``.
-
-        Closing again does nothing.  Never blocks.
-
-        Raises:
-            RuntimeError: called on another thread than the pipe's runtime's.
-        """
-        f = self._f
-        if not f.pd.closing:
-            f.check_thread(self)
-            f.close()
-        super().close()
-
-    def __del__(self) -> None:
-        f = self.__dict__.get("_f")
-        if f is not None:
-            f.collect()
-
-    def __repr__(self) -> str:
-        state = " closed" if self._f.pd.closing else ""
-        return f"<gochan.exec.PipeReader fd={self._f.fd}{state}>"
-
-
-class PipeWriter(io.RawIOBase):
+class PipeWriter(_Pipe):
     """The writing end of a pipe to a command: what :meth:`Cmd.stdin_pipe` returns
     (Go's ``io.WriteCloser``, an ``*os.File``).
 
@@ -1189,9 +1131,9 @@ class PipeWriter(io.RawIOBase):
     Close it when done: most commands read their input to its end.
     """
 
-    def __init__(self, f: _PollFile) -> None:
-        super().__init__()
-        self._f = f
+    def __init__(self, f: FD) -> None:
+        super().__init__(f)
+        self._write = functools.partial(os.write, f.fd)
 
     def write(self, data: ReadableBuffer, /) -> int:
         """Write all of ``data``; its length (Go's ``Write``).
@@ -1206,42 +1148,11 @@ class PipeWriter(io.RawIOBase):
         """
         f = self._f
         f.check_thread(self)
-        return f.write_all(data)
+        return f.write_all(data, self._write)
 
     def writable(self) -> bool:
         """True: this end writes."""
         return True
-
-    def fileno(self) -> int:
-        """The descriptor (Go's ``File.Fd``); see :meth:`PipeReader.fileno`.
-
-        Raises:
-            ValueError: the pipe is closed.
-        """
-        return self._f.fileno()
-
-    def close(self) -> None:
-        """Close this end: the command reads the end of its input.
-
-        Closing again does nothing.  Never blocks.
-
-        Raises:
-            RuntimeError: called on another thread than the pipe's runtime's.
-        """
-        f = self._f
-        if not f.pd.closing:
-            f.check_thread(self)
-            f.close()
-        super().close()
-
-    def __del__(self) -> None:
-        f = self.__dict__.get("_f")
-        if f is not None:
-            f.collect()
-
-    def __repr__(self) -> str:
-        state = " closed" if self._f.pd.closing else ""
-        return f"<gochan.exec.PipeWriter fd={self._f.fd}{state}>"
 
 
 # -- errors ------------------------------------------------------------------------------

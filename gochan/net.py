@@ -31,13 +31,13 @@ import socket
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import get_ident
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import context
 from ._chan import Chan
-from ._core import PollDesc, PollError, Runtime, call_blocking, get_runtime, getcurrent, poll_open
+from ._core import PollError, Runtime, call_blocking, get_runtime
 from ._errors import ErrClosed, ErrDeadlineExceeded
+from ._poll import FD
 from ._select import recv, select
 from .runtime import go
 
@@ -87,33 +87,32 @@ class Addr(ABC):
 
 
 @dataclass(frozen=True)
-class TCPAddr(Addr):
-    """A TCP end point (Go's ``net.TCPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
+class _IPAddr(Addr):
+    """An IP end point: what TCPAddr and UDPAddr share."""
 
     ip: str
     port: int
-
-    def network(self) -> str:
-        """``"tcp"``."""
-        return "tcp"
 
     def __str__(self) -> str:
         return join_host_port(self.ip, str(self.port))
 
 
 @dataclass(frozen=True)
-class UDPAddr(Addr):
-    """A UDP end point (Go's ``net.UDPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
+class TCPAddr(_IPAddr):
+    """A TCP end point (Go's ``net.TCPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
 
-    ip: str
-    port: int
+    def network(self) -> str:
+        """``"tcp"``."""
+        return "tcp"
+
+
+@dataclass(frozen=True)
+class UDPAddr(_IPAddr):
+    """A UDP end point (Go's ``net.UDPAddr``); ``str()`` is ``host:port``, ``[host]:port`` for IPv6."""
 
     def network(self) -> str:
         """``"udp"``."""
         return "udp"
-
-    def __str__(self) -> str:
-        return join_host_port(self.ip, str(self.port))
 
 
 @dataclass(frozen=True)
@@ -257,17 +256,9 @@ def _context_error(ctx: context.Context) -> Exception:
     return err
 
 
-def _poll_error(err: int) -> OSError:
-    """The exception for a wait's :class:`PollError`, made afresh each time."""
+def _poll_error(_op: str, err: int) -> OSError:
+    """The exception for a socket's :class:`PollError`, made afresh each time."""
     return ErrClosed() if err == PollError.CLOSING else ErrDeadlineExceeded()
-
-
-def _foreign_thread(obj: object, rt: Runtime) -> RuntimeError:
-    return RuntimeError(
-        f"{obj!r} belongs to the gochan runtime of thread {rt.thread_id} and was "
-        f"used from thread {get_ident()}; cross threads with blocking(), "
-        "wait_future() or a future instead (see docs/threads.md)"
-    )
 
 
 @functools.cache
@@ -283,91 +274,28 @@ def _backlog() -> int:
 # -- the descriptor all three kinds share -------------------------------------------
 
 
-class _Socket:
-    """A non-blocking socket watched by the netpoller: what Conn, Listener and
+class _Socket(FD):
+    """A non-blocking socket on the netpoller: what Conn, Listener and
     PacketConn share (Go's ``netFD``).
 
-    ``rt`` owns it; ``pd`` is its poll descriptor, closed (``pd.closing``)
-    exactly when the socket is.
+    ``sock`` is the socket object, which closes the descriptor.
     """
+
+    __slots__ = ("sock",)
 
     def __init__(self, rt: Runtime, sock: socket.socket) -> None:
         sock.setblocking(False)
-        self.rt = rt
         self.sock = sock
-        try:
-            self.pd: PollDesc = poll_open(rt, sock.fileno())
-        except BaseException:
-            sock.close()
-            raise
-
-    def check_thread(self, owner: object) -> None:
-        rt = self.rt
-        if rt.running is not getcurrent() and rt.thread_id != get_ident():
-            raise _foreign_thread(owner, rt)
-
-    def read(self, call: Callable[[Any], Any], arg: Any) -> Any:
-        """``call(arg)``, a read of the socket, retried as the socket becomes readable."""
-        pd = self.pd
-        while True:
-            err = pd.rerr
-            if err:
-                raise _poll_error(err)
-            try:
-                return call(arg)
-            except BlockingIOError:
-                pass
-            err = pd.wait_read()
-            if err:
-                raise _poll_error(err)
-
-    def write_all(self, data: ReadableBuffer, send: Callable[[ReadableBuffer], int]) -> int:
-        """Send all of ``data`` with ``send``, waiting whenever the socket is full."""
-        pd = self.pd
-        err = pd.werr
-        if err:
-            raise _poll_error(err)
-        try:
-            sent = send(data)
-        except BlockingIOError:
-            sent = 0
-        total = len(data) if type(data) is bytes else memoryview(data).nbytes
-        if sent == total:
-            return total
-        view = memoryview(data).cast("B")
-        while sent < total:
-            err = pd.wait_write()  # returns at once if closed or past the deadline
-            if err:
-                raise _poll_error(err)
-            with contextlib.suppress(BlockingIOError):  # a wake too early: wait again
-                sent += send(view[sent:])
-        return total
+        super().__init__(rt, sock.fileno(), sock.close, _poll_error)
 
     def set_deadline(self, owner: object, read: bool, write: bool, t: float | None) -> None:
         self.check_thread(owner)
-        pd = self.pd
-        if pd.closing:
+        if self.pd.closing:
             raise ErrClosed()
         if read:
-            pd.set_read_deadline(t)
+            self.r.set_deadline(t)
         if write:
-            pd.set_write_deadline(t)
-
-    def close(self) -> bool:
-        """Close; False if it was closed already."""
-        pd = self.pd
-        if pd.closing:
-            return False
-        pd.close()  # wakes the waiters first, with ErrClosed
-        self.sock.close()
-        return True
-
-    def collect(self) -> None:
-        """The owner is being collected, maybe on another thread: close quietly."""
-        if self.rt.thread_id == get_ident():
-            self.close()
-        else:  # the stale registration is evicted when the number is reused
-            self.sock.close()
+            self.w.set_deadline(t)
 
 
 # -- Conn ----------------------------------------------------------------------------
@@ -581,7 +509,7 @@ class Listener:
         s.check_thread(self)
         while True:
             try:
-                sock, remote = s.read(_accept, s.sock)
+                sock, remote = s.read(_accept, s.sock, share=False)
             except ConnectionAbortedError:
                 continue  # the peer gave up before we took it: Go takes the next one
             return Conn(_Socket(s.rt, sock), self._network, remote)
@@ -900,21 +828,21 @@ def _connect(
 
 def _wait_connected(s: _Socket, deadline: float | None, ctx: context.Context | None) -> _SockAddr:
     """Wait for a non-blocking connect to finish; the peer's address."""
-    pd = s.pd
+    w = s.w
     stop: Callable[[], bool] | None = None
     if deadline is not None:
-        pd.set_write_deadline(deadline)
+        w.set_deadline(deadline)
     if ctx is not None and ctx.done():  # Go's ctx.Done() != nil
         # As Go's connect: the context's end expires the write deadline.
         rt = s.rt
-        stop = context.after_func(ctx, lambda: pd.set_write_deadline(rt.clock.now()))
+        stop = context.after_func(ctx, lambda: w.set_deadline(rt.clock.now()))
     try:
         while True:
-            err = pd.wait_write()
+            err = w.wait()
             if err:
                 if ctx is not None and ctx.err() is not None:
                     raise _context_error(ctx)
-                raise _poll_error(err)
+                raise s.error("connect", err)
             err = s.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if err in _CONNECTING:
                 continue
@@ -929,4 +857,4 @@ def _wait_connected(s: _Socket, deadline: float | None, ctx: context.Context | N
     finally:
         if stop is not None:
             stop()
-        pd.set_write_deadline(None)
+        w.set_deadline(None)

@@ -6,12 +6,21 @@ import functools
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
+from types import FunctionType, MethodType
 from typing import Any, ParamSpec, TypeVar
 
 from . import _build
 from ._chan import Chan, RecvChan
-from ._core import WaitReason, call_blocking, get_runtime, on_future_done, set_workers
+from ._core import (
+    WaitReason,
+    call_blocking,
+    get_runtime,
+    on_future_done,
+    set_workers,
+    without_gochan_frames,
+)
 from ._core import wait_future as _wait_future
+from ._errors import ASYNC_CODE, Deadlock, GoroutinePanic, check_function, check_int, wrong
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,10 +58,14 @@ def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
     reaches the main goroutine as :class:`~gochan.GoroutinePanic`.
 
     Raises:
-        TypeError: ``fn`` is not callable.
+        TypeError: ``fn`` is not callable, or is an ``async def`` function:
+            goroutines are plain functions.
     """
-    if not callable(fn):
-        raise TypeError(f"go() needs a callable, not {type(fn).__name__}")
+    # check_function's test for a plain function or method, inlined: go() is the
+    # spawn path.
+    function = fn.__func__ if type(fn) is MethodType else fn
+    if type(function) is not FunctionType or function.__code__.co_flags & ASYNC_CODE:
+        check_function(fn, "go()", "fn")
     get_runtime().spawn(fn, args, kwargs or None, sys._getframe(1))
 
 
@@ -66,10 +79,9 @@ def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
 
     Raises:
         RuntimeError: a gochan program is already running on this thread.
-        TypeError: ``main`` is not callable.
+        TypeError: ``main`` is not callable, or is an ``async def`` function.
     """
-    if not callable(main):
-        raise TypeError(f"run() needs a callable, not {type(main).__name__}")
+    check_function(main, "run()", "main")
     rt = get_runtime()
     rt.start_main()
     try:
@@ -77,6 +89,10 @@ def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         if rt.at_main_return is not None:
             rt.at_main_return()
         return result
+    except (GoroutinePanic, Deadlock) as crash:
+        # The program's crash shows the user's frames only, as dumps do.
+        crash.__traceback__ = without_gochan_frames(crash.__traceback__)
+        raise
     finally:
         rt.end_main()
 
@@ -135,8 +151,10 @@ def blocking(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     call returns; ``run()`` never waits for them.
 
     Raises:
+        TypeError: ``fn`` is not callable, or is an ``async def`` function.
         BaseException: whatever ``fn`` raised, re-raised in the caller.
     """
+    check_function(fn, "blocking()", "fn")
     return call_blocking(get_runtime(), functools.partial(fn, *args, **kwargs))
 
 
@@ -158,10 +176,9 @@ def set_blocking_workers(n: int) -> int:
         TypeError: ``n`` is not an ``int``.
         ValueError: ``n`` is less than 1.
     """
-    if type(n) is not int:
-        raise TypeError(f"set_blocking_workers() needs an int, not {type(n).__name__}")
+    check_int(n, "set_blocking_workers()", "n")
     if n < 1:
-        raise ValueError("set_blocking_workers() needs at least one worker")
+        raise ValueError(f"set_blocking_workers(): n must be at least 1, not {n}")
     return set_workers(get_runtime(), n)
 
 
@@ -178,9 +195,12 @@ def wait_future(fut: Future[R], /) -> R:
     Go has no futures; this is a receive from a result channel.
 
     Raises:
+        TypeError: ``fut`` is not a ``concurrent.futures.Future`` (an
+            asyncio future, for one, is awaited, not waited on).
         concurrent.futures.CancelledError: ``fut`` was cancelled.
         BaseException: whatever the future's work raised.
     """
+    _check_future(fut, "wait_future()")
     return _wait_future(get_runtime(), fut)
 
 
@@ -200,10 +220,21 @@ def future_done(fut: Future[Any], /) -> RecvChan[None]:
     Losing the select does not cancel ``fut``: call ``fut.cancel()``.
     The channel belongs to the calling thread's runtime; a future that is
     never done keeps it open, which the deadlock check counts as pending work.
+
+    Raises:
+        TypeError: ``fut`` is not a ``concurrent.futures.Future``.
     """
+    _check_future(fut, "future_done()")
     ch = Chan[None]()
     on_future_done(get_runtime(), fut, ch.close)
     return ch
+
+
+def _check_future(fut: object, where: str) -> None:
+    # Only these: another kind (an asyncio future) may call its done-callbacks
+    # on a loop that never runs, and the wait would never end.
+    if not isinstance(fut, Future):
+        raise wrong(where, "fut", "a concurrent.futures.Future", fut)
 
 
 def _caller_stack() -> list[str]:

@@ -17,7 +17,6 @@ replaced come back.
 
 from __future__ import annotations
 
-import queue
 import signal
 import sys
 import threading
@@ -26,9 +25,9 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from ._chan import Chan, SendChan, foreign_thread
+from ._chan import Chan, SendChan
 from ._core import Runtime, get_runtime
-from ._errors import Canceled
+from ._errors import Canceled, foreign_thread
 from ._select import default, recv, select, send
 from .context import CancelFunc, Context, _CancelCtx, _check_parent, _propagate
 
@@ -38,11 +37,17 @@ __all__ = ["ignore", "ignored", "notify", "notify_context", "reset", "stop"]
 #
 # 1. Python runs a signal's handler on the main thread, between two bytecodes,
 #    wherever that thread is: possibly in the middle of the scheduler or of a
-#    channel operation.  So the handler only puts the signal's number in a
-#    queue, whose put() is reentrant.
-# 2. A relay thread, started by the first notify(), takes it out and posts its
-#    delivery to the runtime (Runtime.post, the one entry for other threads),
-#    which wakes the runtime's loop if it sleeps.
+#    channel operation.  So the handler only posts the signal's delivery to
+#    the runtime (Runtime.post), which is safe there: a deque append, atomic,
+#    and, if the loop sleeps in the poller, a byte to its wake-up socket.
+#    Nothing the interrupted code may be in the middle of is touched.
+# 2. The OS may catch a signal on another thread (a blocking() worker's).
+#    There Python's C-level handler only flags it for the main thread, which
+#    would sleep on in the poller and run the handler only once something
+#    else woke it.  So while channels are notified, the poller's wake-up
+#    socket is Python's signal wake-up descriptor (signal.set_wakeup_fd):
+#    the C-level handler writes a byte to it on whatever thread, the loop
+#    wakes, and the main thread runs the handler.
 # 3. On the loop, the delivery starts a goroutine that sends the signal on
 #    every channel notified of it, without blocking (Go's process()): a
 #    channel with no room misses it, as in Go.
@@ -65,11 +70,11 @@ _wanted: dict[SendChan[signal.Signals], set[signal.Signals]] = {}
 # restored when no channel wants the signal any more, or by reset().
 _replaced: dict[signal.Signals, _Handler] = {}
 # The main thread's runtime, which owns every notified channel; set by the
-# first notify(), with the relay thread.
+# first notify().
 _rt: Runtime | None = None
-
-# Caught signals on their way from the handler to the relay thread.
-_caught: queue.SimpleQueue[int] = queue.SimpleQueue()
+# While channels are notified, the wake-up descriptor that the poller's
+# replaced (-1: none); None otherwise.
+_replaced_wakeup_fd: int | None = None
 
 
 def notify(c: SendChan[signal.Signals], /, *signals: signal.Signals) -> None:
@@ -96,6 +101,7 @@ def notify(c: SendChan[signal.Signals], /, *signals: signal.Signals) -> None:
             sets signal handlers there only), or a signal is not one.
         RuntimeError: ``c`` belongs to another thread's runtime.
     """
+    global _rt
     if not isinstance(c, Chan):
         if c is None:
             raise TypeError("os/signal: Notify using nil channel")
@@ -103,9 +109,9 @@ def notify(c: SendChan[signal.Signals], /, *signals: signal.Signals) -> None:
     _check_main_thread("notify")
     rt = get_runtime()
     if c._rt is not rt:
-        raise foreign_thread(c)
+        raise foreign_thread(c, c._thread_id)
     adding = _signals(signals)
-    _start_relay(rt)
+    _rt = rt  # the main thread's, the same every time
     wanted = _wanted.setdefault(c, set())
     for sig in adding - wanted:
         if sig not in _UNCATCHABLE and not _is_wanted(sig):
@@ -262,23 +268,17 @@ def _caught_signal(signum: int, _frame: FrameType | None) -> None:
     """The handler of every notified signal, on the main thread between two bytecodes.
 
     It may run in the middle of anything, the scheduler included, so it only
-    hands the signal on (``SimpleQueue.put`` is reentrant).
+    posts the delivery: :meth:`Runtime.post` is safe there.
     """
-    _caught.put(signum)
+    rt = _rt
+    assert rt is not None  # set before any handler was
+    rt.post(partial(_deliver, rt, signum))
 
 
-def _relay(rt: Runtime) -> None:
-    """The relay thread's loop: post each caught signal's delivery to the runtime."""
-    while True:
-        rt.post(partial(_deliver, _caught.get()))
-
-
-def _deliver(signum: int) -> None:
+def _deliver(rt: Runtime, signum: int) -> None:
     """On the runtime's loop: start Go's ``process`` if a channel wants the signal."""
     sig = signal.Signals(signum)
     if _is_wanted(sig):
-        rt = _rt
-        assert rt is not None  # set before any handler was
         rt.spawn(_process, (sig,), None, sys._getframe())
 
 
@@ -329,22 +329,23 @@ def _restore(sig: signal.Signals) -> None:
         signal.signal(sig, signal.SIG_DFL if previous is None else previous)
 
 
-def _start_relay(rt: Runtime) -> None:
-    global _rt
-    if _rt is None:
-        _rt = rt
-        threading.Thread(target=_relay, args=(rt,), name="gochan-signal", daemon=True).start()
-
-
 def _watch(rt: Runtime | None) -> None:
-    """Tell the runtime whether channels are notified: then it waits for signals."""
+    """Tell the runtime whether channels are notified: then it waits for signals,
+    and a signal caught on any thread wakes its poller."""
+    global _replaced_wakeup_fd
     if rt is None:
         return
     if _wanted:
         rt.signal_watch = _end_notifications
         rt.countdown = True  # visit the loop, which takes the inbox, even while busy
+        if _replaced_wakeup_fd is None:
+            wakeup_fd = rt.netpoller().wakeup_fd
+            _replaced_wakeup_fd = signal.set_wakeup_fd(wakeup_fd, warn_on_full_buffer=False)
     else:
         rt.signal_watch = None
+        if _replaced_wakeup_fd is not None:
+            signal.set_wakeup_fd(_replaced_wakeup_fd)
+            _replaced_wakeup_fd = None
 
 
 def _end_notifications() -> None:

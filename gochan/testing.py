@@ -18,13 +18,12 @@ The pytest plugin (``gochan._pytest_plugin``, registered through the
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
 
-from ._core import Clock, Goroutine, WaitReason, get_runtime
-from ._errors import Panic
+from ._core import Clock, Goroutine, WaitReason, get_runtime, is_gochan_file
+from ._errors import Panic, check_int, wrong
 from .time import _seconds
 
 __all__ = [
@@ -38,7 +37,6 @@ __all__ = [
 
 # Frames in here are gochan's own: a goroutine's top function is the
 # innermost frame outside it (where user code called into gochan).
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @contextmanager
@@ -50,7 +48,10 @@ def panics(message: str) -> Iterator[None]:
 
     Raises:
         AssertionError: the block panicked with another message, or did not panic.
+        TypeError: ``message`` is not a ``str``.
     """
+    if not isinstance(message, str):
+        raise wrong("panics()", "message", "a str", message)
     try:
         yield
     except Panic as exc:
@@ -67,10 +68,26 @@ def wait_blocked(n: int = 1, reason: str | None = None) -> None:
     goroutine can run, never by polling.  If it can never hold, the program
     ends in :class:`~gochan.Deadlock` like any other wait nothing can satisfy.
     ``reason`` is a word of ``stacks()`` (``"chan receive"``, ``"sleep"``, ...).
+
+    Raises:
+        TypeError: ``n`` is not an ``int``.
+        ValueError: ``reason`` is not one of ``stacks()``'s wait reasons.
     """
-    wait_reason = None if reason is None else WaitReason(reason)
+    check_int(n, "wait_blocked()", "n")
+    wait_reason = None if reason is None else _wait_reason(reason)
     rt = get_runtime()
     rt.wait_idle(lambda: rt.parked(wait_reason) >= n)
+
+
+def _wait_reason(reason: str) -> WaitReason:
+    try:
+        return WaitReason(reason)
+    except ValueError:
+        known = ", ".join(repr(r.value) for r in WaitReason)
+        raise ValueError(
+            f"wait_blocked(): reason must be a wait reason of stacks(), such as "
+            f"'chan receive', not {reason!r} (the reasons: {known})"
+        ) from None
 
 
 def seed(n: int) -> None:
@@ -80,7 +97,11 @@ def seed(n: int) -> None:
     makes; scheduling itself is first come, first served.  Two runs of a
     program with one seed, on a :class:`VirtualClock` and without other
     threads, interleave identically.  Does not touch Python's :mod:`random`.
+
+    Raises:
+        TypeError: ``n`` is not an ``int``.
     """
+    check_int(n, "seed()", "n")
     get_runtime().rng.seed(n)
 
 
@@ -104,12 +125,13 @@ def verify_none(ignore: Iterable[str | Callable[..., object]] = ()) -> None:
     Raises:
         AssertionError: goroutines leaked; the message dumps each of them as
             ``stacks()`` does.
+        TypeError: ``ignore`` is not a collection of functions and names.
     """
     __tracebackhide__ = True  # pytest shows the failure, not this function
+    ignored = _names(ignore, "verify_none()")
     rt = get_runtime()
     if rt.main is None:
         return
-    ignored = _names(ignore)
     rt.wait_idle(_always)
     me = rt.current
     leaked = [
@@ -130,9 +152,13 @@ def leak_check(ignore: Iterable[str | Callable[..., object]] = ()) -> Iterator[N
     an ``AssertionError``.  A ``main`` that raises is not checked: its
     exception is the one reported.  Programs without ``run()`` (an implicit
     main goroutine) are not checked.
+
+    Raises:
+        TypeError: ``ignore`` is not a collection of functions and names
+            (as the block is entered).
     """
+    names = _names(ignore, "leak_check()")
     rt = get_runtime()
-    names = _names(ignore)
 
     def check() -> None:
         __tracebackhide__ = True
@@ -150,18 +176,29 @@ def _always() -> bool:
     return True
 
 
-def _names(ignore: Iterable[str | Callable[..., object]]) -> frozenset[str]:
+def _names(ignore: Iterable[str | Callable[..., object]], where: str) -> frozenset[str]:
+    """The names ``ignore`` stands for: each string, and each function's :func:`_spellings`."""
+    # A lone name or function is no list of them: its letters would be ignored.
+    if isinstance(ignore, str) or not isinstance(ignore, Iterable):
+        raise wrong(where, "ignore", "a list of functions or names", ignore)
     names: set[str] = set()
     for spec in ignore:
         if isinstance(spec, str):
             names.add(spec)
+        elif (spellings := _function_names(spec)) is not None:
+            names.update(spellings)
         else:
-            target = getattr(spec, "func", spec)  # functools.partial
-            qualname = getattr(target, "__qualname__", None)
-            if qualname is None:
-                raise TypeError(f"ignore= takes functions or their names, not {spec!r}")
-            names.update(_spellings(target.__module__, qualname))
+            raise TypeError(f"{where}: ignore must hold functions or their names, not {spec!r}")
     return frozenset(names)
+
+
+def _function_names(fn: object) -> tuple[str, str, str] | None:
+    """The :func:`_spellings` of a function (or a partial of one); None for other objects."""
+    target = getattr(fn, "func", fn)  # functools.partial
+    qualname = getattr(target, "__qualname__", None)
+    if not isinstance(qualname, str):
+        return None
+    return _spellings(getattr(target, "__module__", None), qualname)
 
 
 def _goroutine_names(g: Goroutine) -> set[str]:
@@ -171,9 +208,8 @@ def _goroutine_names(g: Goroutine) -> set[str]:
     if frame is not None:
         code = frame.f_code
         names.update(_spellings(frame.f_globals.get("__name__"), code.co_qualname))
-    fn = g.fn
-    if fn is not None:
-        names |= _names([fn])
+    if g.fn is not None and (spellings := _function_names(g.fn)) is not None:
+        names.update(spellings)
     return names
 
 
@@ -183,7 +219,7 @@ def _spellings(module: object, qualname: str) -> tuple[str, str, str]:
 
 
 def _top_frame(frame: FrameType | None) -> FrameType | None:
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and is_gochan_file(frame.f_code.co_filename):
         frame = frame.f_back
     return frame
 
@@ -213,6 +249,10 @@ class VirtualClock:
     whose goroutines are all parked with no timer left still ends in
     :class:`~gochan.Deadlock`.  Times are floats: a long run of tiny
     intervals rounds like ``time.monotonic()`` values do.
+
+    Raises:
+        TypeError: ``start`` is not a number.
+        ValueError: ``start`` is NaN or infinite.
     """
 
     def __init__(self, start: float = 0.0) -> None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-import time
 from typing import Final
 
 from . import context, net
 from .sync import Mutex
+from .time import now
 
 __all__ = ["Conn", "Listener", "client", "dial", "dial_context", "listen", "server"]
 
@@ -66,6 +66,34 @@ class Conn:
                 self._fill()
         self._flush()
         self._handshaken = True
+
+    def handshake_context(self, ctx: context.Context, /) -> None:
+        """As :meth:`handshake`, given up if ``ctx`` is done first (Go's ``HandshakeContext``).
+
+        Cancelling ``ctx``, or its deadline passing, during the handshake
+        closes the connection, which ends the handshake, and raises the
+        context's error.  A failed handshake closes the connection too.
+        Once the handshake is done, ``ctx`` no longer matters.  Blocks
+        until done.
+
+        Raises:
+            Canceled: ``ctx`` was cancelled first.
+            DeadlineExceeded: ``ctx``'s deadline passed first.
+            ssl.SSLError: the handshake failed (a bad certificate ...).
+            OSError: the connection failed.
+        """
+        conn = self._conn
+        stop = context.after_func(ctx, conn.close)
+        try:
+            self.handshake()
+        except OSError:
+            conn.close()
+            err = ctx.err()
+            if err is not None:
+                raise err from None
+            raise
+        finally:
+            stop()
 
     def read(self, n: int = -1, /) -> bytes:
         """Up to ``n`` decrypted bytes; ``b""`` at the end of the stream (Go's ``Read``).
@@ -122,7 +150,7 @@ class Conn:
             data = self._outgoing.read()
             if data:
                 with contextlib.suppress(OSError):
-                    self._conn.set_write_deadline(time.monotonic() + _CLOSE_NOTIFY_TIMEOUT)
+                    self._conn.set_write_deadline(now() + _CLOSE_NOTIFY_TIMEOUT)
                     self._conn.write(data)
         self._conn.close()
 
@@ -246,17 +274,7 @@ def dial_context(
     if server_hostname is None:
         server_hostname = net.split_host_port(address)[0]
     tls_conn = client(conn, config, server_hostname=server_hostname)
-    stop = context.after_func(ctx, conn.close)
-    try:
-        tls_conn.handshake()
-    except OSError:
-        conn.close()
-        err = ctx.err()
-        if err is not None:
-            raise err from None
-        raise
-    finally:
-        stop()
+    tls_conn.handshake_context(ctx)
     return tls_conn
 
 

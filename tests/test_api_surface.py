@@ -92,14 +92,46 @@ API_SUBMODULES = {
         "command", "command_context", "Cmd", "ExitError", "ErrNotFound",
     },
     "gochan.signal": {"notify", "stop", "ignore", "ignored", "reset", "notify_context"},
+    # Go's crypto/tls, as issue 14 lists it.
+    "gochan.tls": {"client", "server", "dial", "listen", "Conn"},
+    # Go's net/http, as issue 14 lists it.
+    "gochan.http": {
+        "new_request", "new_request_with_context", "get", "post", "default_client", "Client",
+        "Request", "Response", "Header", "Server", "listen_and_serve", "Handler",
+        "ResponseWriter", "ServeMux", "error", "not_found", "strip_prefix", "file_server",
+    },
+    "gochan.http.httptest": {"new_server", "new_recorder", "Server", "ResponseRecorder"},
     "gochan.testing": {"panics", "wait_blocked", "seed", "verify_none", "leak_check",
                        "VirtualClock"},
+}  # fmt: skip
+
+# Go's StatusXxx constants, with Go's spelling, as time.Millisecond keeps it.
+HTTP_STATUS_CODES = {
+    "StatusAccepted", "StatusAlreadyReported", "StatusBadGateway", "StatusBadRequest",
+    "StatusConflict", "StatusContinue", "StatusCreated", "StatusEarlyHints",
+    "StatusExpectationFailed", "StatusFailedDependency", "StatusForbidden", "StatusFound",
+    "StatusGatewayTimeout", "StatusGone", "StatusHTTPVersionNotSupported", "StatusIMUsed",
+    "StatusInsufficientStorage", "StatusInternalServerError", "StatusLengthRequired",
+    "StatusLocked", "StatusLoopDetected", "StatusMethodNotAllowed", "StatusMisdirectedRequest",
+    "StatusMovedPermanently", "StatusMultiStatus", "StatusMultipleChoices",
+    "StatusNetworkAuthenticationRequired", "StatusNoContent", "StatusNonAuthoritativeInfo",
+    "StatusNotAcceptable", "StatusNotExtended", "StatusNotFound", "StatusNotImplemented",
+    "StatusNotModified", "StatusOK", "StatusPartialContent", "StatusPaymentRequired",
+    "StatusPermanentRedirect", "StatusPreconditionFailed", "StatusPreconditionRequired",
+    "StatusProcessing", "StatusProxyAuthRequired", "StatusRequestEntityTooLarge",
+    "StatusRequestHeaderFieldsTooLarge", "StatusRequestTimeout", "StatusRequestURITooLong",
+    "StatusRequestedRangeNotSatisfiable", "StatusResetContent", "StatusSeeOther",
+    "StatusServiceUnavailable", "StatusSwitchingProtocols", "StatusTeapot",
+    "StatusTemporaryRedirect", "StatusTooEarly", "StatusTooManyRequests", "StatusUnauthorized",
+    "StatusUnavailableForLegalReasons", "StatusUnprocessableEntity", "StatusUnsupportedMediaType",
+    "StatusUpgradeRequired", "StatusUseProxy", "StatusVariantAlsoNegotiates",
 }  # fmt: skip
 
 EXTRA_SUBMODULES = {
     # COMPILED: which build of the core runs (issue 15).
     "gochan.runtime": {"COMPILED", "future_done", "set_blocking_workers"},
-    "gochan.sync": {"Locker"},
+    # Go's sync.Locker; Go 1.21's sync.OnceFunc, OnceValue and OnceValues.
+    "gochan.sync": {"Locker", "once_func", "once_value", "once_values"},
     "gochan.context": {
         "CancelFunc", "CancelCauseFunc",  # the types of the cancel functions
         "with_deadline_cause", "with_timeout_cause",  # Go 1.21's
@@ -114,6 +146,22 @@ EXTRA_SUBMODULES = {
         "ErrDot", "ErrProcessDone", "ErrWaitDelay",
     },
     "gochan.time": {"now", "since", "until"},  # Go's time.Now, Since, Until
+    # Go's tls.DialWithDialer's context form, and tls.NewListener's type.
+    "gochan.tls": {"dial_context", "Listener"},
+    # The rest of Go's net/http that a Go programmer reaches for: the client's
+    # and the server's other entry points, the handlers of server.go, the
+    # interfaces and types their signatures name, and url's URL and Values.
+    "gochan.http": {
+        "head", "post_form", "Transport", "RoundTripper", "default_transport", "URLError",
+        "serve", "listen_and_serve_tls", "default_serve_mux", "handle", "handle_func",
+        "HandlerFunc", "not_found_handler", "redirect", "redirect_handler", "Dir",
+        "Reader", "ReadCloser", "no_body", "canonical_header_key", "detect_content_type",
+        "status_text", "URL", "Values", "parse_url", "parse_query",
+        "MethodGet", "MethodHead", "MethodPost", "MethodPut", "MethodPatch", "MethodDelete",
+        "MethodConnect", "MethodOptions", "MethodTrace",
+    } | HTTP_STATUS_CODES,
+    # Go's httptest.NewRequest and NewTLSServer.
+    "gochan.http.httptest": {"new_request", "new_tls_server"},
 }  # fmt: skip
 
 
@@ -154,6 +202,7 @@ def test_public_submodule_exports_its_names(module_name: str) -> None:
 # language's names, not among them: their names stay in their packages.
 SUBMODULES_ONLY = {
     "gochan.testing", "gochan.singleflight", "gochan.net", "gochan.exec", "gochan.signal",
+    "gochan.tls", "gochan.http", "gochan.http.httptest",
 }  # fmt: skip
 
 

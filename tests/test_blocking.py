@@ -367,7 +367,7 @@ def test_a_thread_the_system_refuses_fails_the_call(monkeypatch: pytest.MonkeyPa
 
 
 def test_set_blocking_workers_checks_its_argument() -> None:
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match="n must be at least 1"):
         set_blocking_workers(0)
     with pytest.raises(TypeError, match="int"):
         set_blocking_workers(2.0)  # type: ignore[arg-type]

@@ -57,6 +57,34 @@ def test_buffered_fifo_and_len_cap() -> None:
     run(main)
 
 
+def test_a_channel_is_always_true_even_when_empty() -> None:
+    # Go's ch != nil: the nil-channel fan-in loops while either is non-nil.
+    def main() -> list[int]:
+        a, b = Chan[int](1), Chan[int](1)
+        a.send(1)
+        b.send(2)
+        a.close()
+        b.close()
+        assert len(a) == 1
+        assert bool(a)
+        assert bool(Chan[int]())
+        ra: Chan[int] | None = a
+        rb: Chan[int] | None = b
+        got = []
+        while ra or rb:
+            for ch in (ra, rb):
+                if ch is None:
+                    continue
+                v, ok = ch.recv_ok()
+                if not ok:
+                    ra, rb = (None, rb) if ch is ra else (ra, None)
+                else:
+                    got.append(v)
+        return got
+
+    assert run(main) == [1, 2]
+
+
 def test_full_buffer_blocks_sender_and_receiver_moves_its_value_in() -> None:
     def main() -> None:
         ch = Chan[int](2)
@@ -238,7 +266,7 @@ def test_negative_capacity_is_value_error(bad: int) -> None:
 
 @pytest.mark.parametrize("bad", [1.0, "1", None, True])
 def test_non_int_capacity_is_type_error(bad: Any) -> None:
-    with pytest.raises(TypeError, match="capacity must be an int"):
+    with pytest.raises(TypeError, match=r"Chan\(\): cap must be an int"):
         Chan[int](bad)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gochan import Canceled, Chan, context, gosched, recv, run, select, stacks, time
+from gochan import Canceled, Chan, context, go, gosched, recv, run, select, stacks, time
 from gochan.errgroup import Group
 from gochan.testing import panics, wait_blocked
 
@@ -165,6 +165,40 @@ def test_go_at_the_limit_blocks_until_one_finishes() -> None:
         return trace
 
     assert run(main) == ["open", "go returned", "second"]
+
+
+@pytest.mark.parametrize("active", [1, 2])
+def test_wait_returns_while_a_go_waits_for_a_slot(active: int) -> None:
+    # T1 (main) waits; T2 is blocked in g.go() at the limit; the group's last
+    # goroutines finish, the first of them handing its slot to T2.  As in Go,
+    # main's wait() returns before T2's go() goes on to count a new goroutine,
+    # also when another of the group's goroutines ran between the two.
+    def main() -> list[str]:
+        g = Group()
+        g.set_limit(active)
+        gates = [Chan[None]() for _ in range(active)]
+        trace: list[str] = []
+        for gate in gates:
+            g.go(gate.recv)
+
+        late_done = Chan[None]()
+
+        def late() -> None:
+            g.go(trace.append, "late goroutine")
+            trace.append("late go() returned")
+            late_done.close()
+
+        go(late)
+        wait_blocked(active + 1)
+        for gate in gates:
+            gate.close()
+        g.wait()
+        trace.append("wait returned")
+        late_done.recv()
+        g.wait()  # for the late goroutine
+        return trace
+
+    assert run(main) == ["wait returned", "late go() returned", "late goroutine"]
 
 
 def test_set_limit_while_goroutines_run_panics() -> None:

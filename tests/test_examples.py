@@ -26,9 +26,10 @@ HELPER_MODULES = {"local_http.py", "results.py", "search_backend.py"}
 
 OUTPUT_MARKER = "# Output:"
 
-# The slowest example sleeps a little over a second; the rest is interpreter
-# start-up, so this bound only catches a program that hangs.
-RUN_TIMEOUT_SECONDS = 20
+# The slowest examples sleep a little over a second, or start a local Dask
+# cluster (some 10 s on a loaded machine); the rest is interpreter start-up,
+# so this bound only catches a program that hangs.
+RUN_TIMEOUT_SECONDS = 45
 
 
 def example_programs() -> list[Path]:

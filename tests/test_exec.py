@@ -742,7 +742,7 @@ def test_the_end_of_run_ends_goroutines_parked_on_pipes_and_exits() -> None:
         run(main)
     assert sorted(ended) == ["reader", "waiter"]
     assert get_runtime().io_waiting == 0
-    assert stdout._f.pd.rg is None  # no goroutine left in the pipe's slot
+    assert stdout._f.pd.r.g is None  # no goroutine left waiting on the pipe
 
     def cleanup() -> None:
         stdin.close()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from gochan import context, http
+from gochan.http import header as header_module
 from gochan.http import httptest
+from gochan.http._url import parse_request_uri
 
 # -- Header ----------------------------------------------------------------------
 
@@ -22,6 +24,10 @@ from gochan.http import httptest
         ("CONTENT-LENGTH", "Content-Length"),
         ("x-forwarded-for", "X-Forwarded-For"),
         ("www-authenticate", "Www-Authenticate"),
+        ("host", "Host"),
+        ("ETag", "Etag"),
+        ("etag", "Etag"),
+        ("transfer-encoding", "Transfer-Encoding"),
         ("a", "A"),
         ("-x-", "-X-"),
         ("bad key", "bad key"),  # a space: returned unchanged, as Go does
@@ -31,6 +37,11 @@ from gochan.http import httptest
 )
 def test_canonical_header_key(key: str, canonical: str) -> None:
     assert http.canonical_header_key(key) == canonical
+
+
+def test_the_common_header_table_agrees_with_the_rule() -> None:
+    for spelling, canonical in header_module._COMMON.items():
+        assert header_module._canonical(spelling) == canonical
 
 
 def test_header_methods_canonicalize_and_keep_every_value() -> None:
@@ -91,6 +102,13 @@ def test_url_keeps_a_non_default_escaping() -> None:
     assert str(u) == "http://h/a%2Fb"
 
 
+def test_a_path_is_escaped_when_its_raw_form_is_not_valid() -> None:
+    url = http.parse_url("http://h/sp ace/a%2Fb")
+    assert (url.path, url.escaped_path()) == ("/sp ace/a/b", "/sp%20ace/a/b")
+    assert http.new_request("GET", "http://h/a b?q").url.request_uri() == "/a%20b?q"
+    assert str(http.parse_url("http://h/x/").parse("y z")) == "http://h/x/y%20z"
+
+
 def test_ipv6_host() -> None:
     u = http.parse_url("http://[::1]:8080/")
     assert (u.hostname(), u.port()) == ("::1", "8080")
@@ -116,6 +134,12 @@ def test_parse_url_errors(raw: str, message: str) -> None:
     with pytest.raises(ValueError, match=r"^parse ") as caught:
         http.parse_url(raw)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("target", ["/a\x7fb", "/a\tb", "/?q=\x00"])
+def test_a_request_target_with_a_control_character_is_refused(target: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid control character in URL$"):
+        parse_request_uri(target)
 
 
 def test_values_encode_sorted() -> None:
@@ -170,7 +194,6 @@ def test_detect_content_type(data: bytes, content_type: str) -> None:
 def test_new_request_with_bytes_body() -> None:
     r = http.new_request("POST", "http://example.com:80/x?y=1", b"payload")
     assert (r.method, r.host, r.content_length) == ("POST", "example.com:80", 7)
-    assert r.body is not None
     assert r.body.read() == b"payload"
     assert r.get_body is not None
     assert r.get_body().read() == b"payload"  # a fresh copy for a redirect
@@ -180,7 +203,7 @@ def test_new_request_with_bytes_body() -> None:
 def test_new_request_defaults_and_errors() -> None:
     r = http.new_request("", "http://h/")
     assert r.method == "GET"
-    assert r.body is None
+    assert r.body is http.no_body  # Go's nil Body
     assert r.content_length == 0
     with pytest.raises(ValueError, match=r'^net/http: invalid method "BAD METHOD"$'):
         http.new_request("BAD METHOD", "http://h/")
@@ -196,7 +219,6 @@ def test_new_request_with_a_stream_has_unknown_length() -> None:
     r = http.new_request("PUT", "http://h/", Stream())
     assert r.content_length == 0  # Go's "unknown" for a body that is not no_body
     assert r.get_body is None
-    assert r.body is not None
     r.body.close()  # given a close() that does nothing
 
 
@@ -230,6 +252,16 @@ def test_form_value_reads_body_then_query() -> None:
     assert r.post_form == {"a": ["body"], "c": ["3"]}
     assert r.form is not None
     assert r.form["a"] == ["body", "query"]
+    assert (r.post_form_value("a"), r.post_form_value("b")) == ("body", "")
+
+
+def test_post_form_value_parses_the_form() -> None:
+    r = httptest.new_request("PUT", "/f?b=query", b"b=body")
+    r.header.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+    assert r.post_form_value("b") == "body"
+    assert r.form_value("b") == "body"
+    get = httptest.new_request("GET", "/f?b=query")
+    assert (get.post_form_value("b"), get.form_value("b")) == ("", "query")
 
 
 def test_httptest_new_request() -> None:
@@ -240,7 +272,6 @@ def test_httptest_new_request() -> None:
         "/items/1?x=2",
     )
     assert r.url.path == "/items/1"
-    assert r.body is not None
     assert r.body.read() == b""
     assert httptest.new_request("GET", "http://other.org/").host == "other.org"
 

@@ -8,8 +8,9 @@ import ssl
 import pytest
 import trustme
 
-from gochan import Chan, after, context, go, http, net, recv, select, tls
+from gochan import Chan, RecvChan, after, context, default, go, http, net, recv, select, time, tls
 from gochan.http import httptest
+from gochan.testing import VirtualClock, wait_blocked
 
 pytestmark = pytest.mark.gochan
 
@@ -19,8 +20,15 @@ def hello(w: http.ResponseWriter, r: http.Request) -> None:
 
 
 def echo(w: http.ResponseWriter, r: http.Request) -> None:
-    assert r.body is not None
     w.write(r.body.read())
+
+
+def hello_world(w: http.ResponseWriter, r: http.Request) -> None:
+    w.write(b"hello")
+
+
+def remote_addr(w: http.ResponseWriter, r: http.Request) -> None:
+    w.write(r.remote_addr.encode())
 
 
 def routes() -> http.ServeMux:
@@ -79,12 +87,12 @@ def test_redirects_as_go_follows_them() -> None:
     seen: list[str] = []
 
     def redirect(w: http.ResponseWriter, r: http.Request) -> None:
-        seen.append(f"{r.method} {r.url.path} {r.body.read() if r.body else b''!r}")
+        seen.append(f"{r.method} {r.url.path} {r.body.read()!r}")
         code = int(r.path_value("code"))
         http.redirect(w, r, "/final", code)
 
     def final(w: http.ResponseWriter, r: http.Request) -> None:
-        seen.append(f"{r.method} final {r.body.read() if r.body else b''!r}")
+        seen.append(f"{r.method} final {r.body.read()!r}")
         w.write(r.header.get("Referer").encode())
 
     mux = http.ServeMux()
@@ -204,8 +212,58 @@ def test_connection_refused_is_a_url_error() -> None:
     address = str(ln.addr())
     ln.close()
     with pytest.raises(http.URLError) as caught:
-        http.Client(transport=http.Transport()).get(f"http://{address}/")
-    assert isinstance(caught.value.err, OSError)
+        http.Client(transport=http.Transport()).get(f"http://{address}/x")
+    assert isinstance(caught.value.err, ConnectionRefusedError)
+    assert (caught.value.op, caught.value.url) == ("Get", f"http://{address}/x")
+    assert str(caught.value).startswith(f'Get "http://{address}/x": dial tcp {address}: ')
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://127.0.0.1/x", 'Get "ftp://127.0.0.1/x": unsupported protocol scheme "ftp"'),
+        ("/x", 'Get "/x": unsupported protocol scheme ""'),
+        ("http:///x", 'Get "http:///x": http: no Host in request URL'),
+    ],
+)
+def test_unusable_urls_are_url_errors(url: str, message: str) -> None:
+    with pytest.raises(http.URLError) as caught:
+        http.Client(transport=http.Transport()).get(url)
+    assert str(caught.value) == message
+
+
+def test_a_server_that_closes_without_answering_is_eof() -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+
+    def hang_up(partial: bytes) -> None:
+        conn = ln.accept()
+        conn.read(1000)
+        conn.write(partial)
+        conn.close()
+
+    for partial, err in ((b"", "EOF"), (b"HTTP/1.1 200 OK\r\nContent-Le", "unexpected EOF")):
+        go(hang_up, partial)
+        with pytest.raises(http.URLError) as caught:
+            http.Client(transport=http.Transport()).get(f"http://{ln.addr()}/")
+        assert str(caught.value) == f'Get "http://{ln.addr()}/": {err}'
+        assert isinstance(caught.value.err, EOFError)
+    ln.close()
+
+
+def test_reading_a_closed_response_body() -> None:
+    with httptest.new_server(routes()) as srv:
+        resp = srv.client().get(srv.url + "/hello/x")
+        assert resp.body.read() == b"hello x"
+        assert resp.body.read() == b""  # at the end: more of nothing, as Go's io.EOF
+        resp.body.close()
+        with pytest.raises(ValueError, match=r"^http: read on closed response body$"):
+            resp.body.read()
+
+
+def test_a_status_that_is_not_ok_is_no_error() -> None:
+    with httptest.new_server(routes()) as srv, srv.client().get(srv.url + "/missing") as resp:
+        assert (resp.status_code, resp.status) == (404, "404 Not Found")
+        assert resp.body.read() == b"404 page not found\n"
 
 
 def test_shutdown_waits_for_the_active_request() -> None:
@@ -332,6 +390,44 @@ def test_tls_deadline(server_config: ssl.SSLContext, client_config: ssl.SSLConte
     ln.close()
 
 
+def test_tls_handshake_context_closes_the_connection_when_the_context_ends(
+    client_config: ssl.SSLContext,
+) -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+    accepted = Chan[net.Conn](1)
+    go(lambda: accepted.send(ln.accept()))  # a peer that never answers the hello
+    conn = net.dial("tcp", str(ln.addr()))
+    tls_conn = tls.client(conn, client_config, server_hostname="localhost")
+    ctx, cancel = context.with_timeout(context.background(), 0.05)
+    with pytest.raises(context.DeadlineExceeded):
+        tls_conn.handshake_context(ctx)
+    assert conn.closed
+    cancel()
+    accepted.recv().close()
+    ln.close()
+
+
+def test_tls_handshake_context_no_longer_matters_once_done(
+    server_config: ssl.SSLContext, client_config: ssl.SSLContext
+) -> None:
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+
+    def serve_one() -> None:
+        with ln.accept() as conn:
+            conn.write(conn.read(100).upper())
+
+    go(serve_one)
+    ctx, cancel = context.with_cancel(context.background())
+    with tls.client(
+        net.dial("tcp", str(ln.addr())), client_config, server_hostname="localhost"
+    ) as conn:
+        conn.handshake_context(ctx)
+        cancel()
+        conn.write(b"still open")
+        assert conn.read(100) == b"STILL OPEN"
+    ln.close()
+
+
 def test_https_client_and_server(
     server_config: ssl.SSLContext, client_config: ssl.SSLContext
 ) -> None:
@@ -342,3 +438,209 @@ def test_https_client_and_server(
         with http.Client(transport=transport).get(url + "/hello/tls") as resp:
             assert resp.body.read() == b"hello tls"
         transport.close_idle_connections()
+        with pytest.raises(http.URLError) as caught:  # the system's trust store: not our CA
+            http.Client(transport=http.Transport()).get(url)
+        assert isinstance(caught.value.err, ssl.SSLCertVerificationError)
+        assert str(caught.value).startswith(f'Get "{url}": ')
+
+
+# -- the runtime's clock ---------------------------------------------------------------------
+
+
+def test_a_handler_that_asks_for_its_context_answers_under_a_virtual_clock(
+    virtual_clock: VirtualClock,
+) -> None:
+    # The end of the handler stops the context's watcher with a deadline in
+    # the past: the past of the runtime's clock, whatever clock that is.
+    def ok(w: http.ResponseWriter, r: http.Request) -> None:
+        r.context()
+        w.write(b"ok")
+
+    with httptest.new_server(ok) as srv:
+        client = http.Client(transport=srv.client().transport, timeout=1)
+        with client.get(srv.url) as resp:
+            assert resp.body.read() == b"ok"
+
+
+def test_server_idle_timeout_runs_on_the_runtime_clock(virtual_clock: VirtualClock) -> None:
+    srv = http.Server(handler=hello_world, idle_timeout=5)
+    ln = net.listen("tcp", "127.0.0.1:0")
+    go(srv.serve, ln)
+    conn = net.dial("tcp", str(ln.addr()))
+    conn.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert conn.read(1000).endswith(b"hello")
+    virtual_clock.advance(10)  # past the idle timeout, in no real time
+    conn.set_read_deadline(time.now() + 1)
+    assert conn.read(1000) == b""  # the server closed the idle connection
+    conn.close()
+    srv.close()
+
+
+def test_transport_idle_conn_timeout_runs_on_the_runtime_clock(
+    virtual_clock: VirtualClock,
+) -> None:
+    with httptest.new_server(remote_addr) as srv:
+        transport = http.Transport(idle_conn_timeout=5)
+        client = http.Client(transport=transport)
+        with client.get(srv.url) as resp:
+            first = resp.body.read()
+        with client.get(srv.url) as resp:
+            assert resp.body.read() == first  # reused from the pool
+        virtual_clock.advance(10)
+        with client.get(srv.url) as resp:
+            assert resp.body.read() != first  # too long idle: a new connection
+        transport.close_idle_connections()
+
+
+# -- httptest.Server.close -------------------------------------------------------------------
+
+
+def test_httptest_close_waits_for_outstanding_requests() -> None:
+    started, release = Chan[None](), Chan[None]()
+
+    def slow(w: http.ResponseWriter, r: http.Request) -> None:
+        started.send(None)
+        release.recv()
+        w.write(b"finished")
+
+    srv = httptest.new_server(slow)
+    got = Chan[bytes](1)
+
+    def fetch() -> None:
+        with srv.client().get(srv.url) as resp:
+            assert resp.header.get("Connection") == "close"  # keep-alives are off once closing
+            got.send(resp.body.read())
+
+    go(fetch)
+    started.recv()
+    closed = Chan[None]()
+
+    def close() -> None:
+        srv.close()
+        closed.close()
+
+    go(close)
+    wait_blocked(1, "sync.WaitGroup.Wait")
+    assert select(recv(closed), default) is default  # the request is still outstanding
+    release.send(None)
+    closed.recv()
+    assert got.recv() == b"finished"
+    assert not srv.config._conns
+
+
+def test_httptest_close_closes_idle_connections() -> None:
+    srv = httptest.new_server(hello_world)
+    client = srv.client()
+    with client.get(srv.url) as resp:
+        assert resp.body.read() == b"hello"
+    with http.get(srv.url) as resp:  # the default transport keeps one too
+        assert resp.body.read() == b"hello"
+    assert len(srv.config._conns) == 2
+    srv.close()
+    assert not srv.config._conns
+    assert not srv._transport._idle
+    assert not http.default_transport._idle
+    with pytest.raises(http.URLError):
+        client.get(srv.url)  # nobody listens any more
+
+
+def test_httptest_close_reports_what_it_waits_for(
+    virtual_clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = Chan[None]()
+
+    def stuck(w: http.ResponseWriter, r: http.Request) -> None:
+        release.recv()
+
+    srv = httptest.new_server(stuck)
+    go(lambda: srv.client().get(srv.url).body.close())
+    wait_blocked(1, "chan receive")  # the handler holds the request
+
+    def after_five_seconds() -> None:
+        wait_blocked(1, "sync.WaitGroup.Wait")
+        virtual_clock.advance(5)
+        wait_blocked(1, "sync.WaitGroup.Wait")  # once the due report has run
+        release.close()
+
+    go(after_five_seconds)
+    srv.close()
+    assert "httptest.Server blocked in Close after 5 seconds, waiting for connections:" in (
+        caplog.text
+    )
+    assert "in state active" in caplog.text
+
+
+# -- contexts that are never cancelled -------------------------------------------------------
+
+
+class Uncancellable(context.Context):
+    """A context of one's own whose ``done()`` is the nil channel, as ``background()``'s is."""
+
+    def deadline(self) -> float | None:
+        return None
+
+    def done(self) -> RecvChan[None]:
+        return context.background().done()
+
+    def err(self) -> Exception | None:
+        return None
+
+    def value(self, key: object) -> object:
+        return None
+
+
+def test_contexts_whose_done_is_the_nil_channel() -> None:
+    ln = net.listen("tcp", "127.0.0.1:0")
+    srv = http.Server(handler=hello_world)
+    go(srv.serve, ln)
+    url = f"http://{ln.addr()}/"
+    transport = http.Transport()
+    for ctx in (context.background(), Uncancellable()):
+        for timeout in (0, 5):
+            req = http.new_request_with_context(ctx, "GET", url)
+            with http.Client(transport=transport, timeout=timeout).do(req) as resp:
+                assert resp.body.read() == b"hello"
+    transport.close_idle_connections()
+    srv.shutdown(Uncancellable())  # waits as long as it takes: here, not at all
+
+
+# -- requests the server cannot serve --------------------------------------------------------
+
+
+def raw_exchange(url: str, request: bytes) -> bytes:
+    conn = net.dial("tcp", url.removeprefix("http://"))
+    conn.write(request)
+    conn.set_read_deadline(time.now() + 5)  # a server that keeps the connection fails the test
+    answer = conn.read(-1)
+    conn.close()
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("request_head", "status_line", "body"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 7000 + b"\r\n\r\n",
+         b"HTTP/1.1 431 Request Header Fields Too Large", b"431 Request Header Fields Too Large"),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+         b"HTTP/1.1 501 Not Implemented", b"Unsupported transfer encoding"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+         b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+    ],
+)  # fmt: skip
+def test_requests_the_server_cannot_serve(
+    request_head: bytes, status_line: bytes, body: bytes
+) -> None:
+    with httptest.new_server(hello_world) as srv:
+        srv.config.max_header_bytes = 2048
+        answer = raw_exchange(srv.url, request_head)
+    assert answer.startswith(status_line + b"\r\n")
+    assert b"\r\nConnection: close\r\n" in answer
+    assert answer.endswith(b"\r\n\r\n" + body)
+
+
+def test_default_max_header_bytes_is_a_megabyte() -> None:
+    with httptest.new_server(hello_world) as srv:
+        fits = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + b"a" * 1_000_000
+        assert raw_exchange(srv.url, fits + b"\r\n\r\n").endswith(b"\r\n\r\nhello")
+        too_big = fits + b"a" * (1 << 20)
+        assert raw_exchange(srv.url, too_big + b"\r\n\r\n").startswith(b"HTTP/1.1 431 ")

@@ -24,14 +24,14 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
     {"_build", "_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context"}
-    | {"errgroup", "semaphore", "singleflight", "net", "exec", "signal", "testing"}
+    | {"errgroup", "semaphore", "singleflight", "_poll", "net", "exec", "signal", "testing"}
     | {"_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
     # Which build of the core runs: imported by __init__ before anything else.
     "_build": frozenset(),
     "_errors": frozenset(),
-    "_core": frozenset({"_errors"}),
+    "_core": frozenset({"_errors", "_build"}),
     "_chan": _LOW,
     # future_done() hands out a channel: runtime sits above _chan (still a DAG).
     "runtime": _LOW | {"_chan", "_build"},
@@ -44,12 +44,16 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # call's duplicates wait on a WaitGroup, and do_chan starts a goroutine.
     "semaphore": frozenset({"context", "_select", "_chan", "_errors"}),
     "singleflight": frozenset({"sync", "_chan", "_core"}),
+    # Go's internal/poll: the read and write loops on the netpoller that
+    # sockets and pipes share; a read that keeps finding data yields (gosched).
+    "_poll": _LOW | {"runtime"},
     # dial_context: a context stops the connect and the name lookup.
-    "net": _LOW | {"_chan", "_select", "context", "runtime"},
+    "net": _LOW | {"_poll", "_chan", "_select", "context", "runtime"},
     # Pipes and child exits on the netpoller; a context stops a command, a
-    # timer bounds its wait_delay, goroutines copy its I/O.  Above net (STYLE.md).
-    "exec": _LOW | {"_chan", "_select", "context", "runtime", "time", "net"},
-    "tls": frozenset({"net", "context", "sync"}),
+    # timer bounds its wait_delay, goroutines copy its I/O.
+    "exec": _LOW | {"_poll", "_chan", "_select", "context", "runtime", "time"},
+    # The close_notify write is bounded by a deadline on the runtime's clock.
+    "tls": frozenset({"net", "context", "sync", "time"}),
     # Go's net/http on the netpoller: a goroutine per connection, contexts, timers.
     "http": frozenset(
         {"net", "tls", "_errors", "_chan", "_select", "runtime", "time", "context", "sync"}

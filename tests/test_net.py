@@ -497,6 +497,65 @@ def test_a_hundred_idle_connections_do_not_stall_busy_ones() -> None:
     assert time.monotonic() - start < 20
 
 
+BACKLOG_BYTES = 20_000  # waiting on the busy connection: fits the socket buffers
+STEP = 10  # bytes per read: 2,000 reads that each find data at once
+
+
+def read_backlog_until(conn: net.Conn, served: list[int]) -> int:
+    """Read BACKLOG_BYTES in STEPs; the bytes read when ``served`` got its first entry."""
+    read = 0
+    while read < BACKLOG_BYTES:
+        read += len(conn.read(STEP))
+        if served and served[0] < 0:
+            served[0] = read
+    return served[0] if served else read
+
+
+def test_a_reader_that_always_finds_data_lets_runnable_goroutines_run() -> None:
+    # A keep-alive client that sends its next request as soon as it has the
+    # last answer keeps data waiting: the server's reader never parks, and
+    # the goroutines that can run must still get their turn (Go preempts).
+    def main() -> int:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            busy_out = net.dial("tcp", str(ln.addr()))
+            busy_in = ln.accept()
+            busy_out.write(b"x" * BACKLOG_BYTES)
+            served: list[int] = []
+            go(served.append, -1)  # runnable from now on
+            at = read_backlog_until(busy_in, served)
+            busy_in.close()
+            busy_out.close()
+            return at
+
+    assert run(main) < BACKLOG_BYTES // 10
+
+
+def test_a_reader_that_always_finds_data_lets_the_loop_poll() -> None:
+    # Nothing else is runnable, but another connection's data has come: the
+    # loop must get to poll for it although the reader never parks.
+    def main() -> int:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            address = str(ln.addr())
+            busy_out, busy_in = net.dial("tcp", address), ln.accept()
+            other_out, other_in = net.dial("tcp", address), ln.accept()
+            busy_out.write(b"x" * BACKLOG_BYTES)
+            served: list[int] = []
+
+            def other() -> None:
+                other_in.read(1)
+                served.append(-1)
+
+            go(other)
+            wait_blocked(1, "IO wait")
+            other_out.write(b"y")  # other is ready, but only a poll can tell
+            at = read_backlog_until(busy_in, served)
+            for conn in (busy_out, busy_in, other_out, other_in):
+                conn.close()
+            return at
+
+    assert run(main) < BACKLOG_BYTES // 10
+
+
 def test_the_end_of_run_ends_goroutines_blocked_in_io() -> None:
     closed: list[str] = []
 

@@ -53,13 +53,13 @@ def pair() -> Iterator[tuple[socket.socket, socket.socket]]:
 def read(pd: PollDesc, sock: socket.socket, n: int = 100) -> bytes:
     """The read loop of PollDesc's docstring."""
     while True:
-        if pd.rerr:
-            raise OSError(f"poll error {PollError(pd.rerr).name}")
+        if pd.r.err:
+            raise OSError(f"poll error {PollError(pd.r.err).name}")
         try:
             return sock.recv(n)
         except BlockingIOError:
             pass
-        err = pd.wait_read()
+        err = pd.r.wait()
         if err:
             raise OSError(f"poll error {PollError(err).name}")
 
@@ -108,11 +108,11 @@ def test_close_wakes_the_waiters_with_closing(pair: tuple[socket.socket, socket.
     def main() -> list[int]:
         pd = poll_open(get_runtime(), a.fileno())
         errs = Chan[int](2)
-        go(lambda: errs.send(pd.wait_read()))
-        go(lambda: errs.send(pd.wait_read()))
+        go(lambda: errs.send(pd.r.wait()))
+        go(lambda: errs.send(pd.r.wait()))
         wait_blocked(2, "IO wait")
         pd.close()
-        assert pd.wait_read() == PollError.CLOSING  # and every later wait
+        assert pd.r.wait() == PollError.CLOSING  # and every later wait
         return [errs.recv(), errs.recv()]
 
     assert run(main) == [PollError.CLOSING, PollError.CLOSING]
@@ -127,16 +127,16 @@ def test_a_deadline_wakes_the_waiter_and_a_new_one_lets_it_wait_again(
     def main() -> bytes:
         rt = get_runtime()
         pd = poll_open(rt, a.fileno())
-        pd.set_read_deadline(rt.clock.now() + 0.02)
-        assert pd.wait_read() == PollError.TIMEOUT
-        assert pd.wait_read() == PollError.TIMEOUT  # stays expired
+        pd.r.set_deadline(rt.clock.now() + 0.02)
+        assert pd.r.wait() == PollError.TIMEOUT
+        assert pd.r.wait() == PollError.TIMEOUT  # stays expired
         errs = Chan[int](1)
-        pd.set_read_deadline(None)
-        go(lambda: errs.send(pd.wait_read()))
+        pd.r.set_deadline(None)
+        go(lambda: errs.send(pd.r.wait()))
         wait_blocked(1, "IO wait")
-        pd.set_read_deadline(rt.clock.now())  # applies to the wait under way
+        pd.r.set_deadline(rt.clock.now())  # applies to the wait under way
         assert errs.recv() == PollError.TIMEOUT
-        pd.set_read_deadline(rt.clock.now() + 60)
+        pd.r.set_deadline(rt.clock.now() + 60)
         b.send(b"usable")
         data = read(pd, a)
         pd.close()
@@ -203,8 +203,8 @@ def test_the_end_of_run_undoes_io_waits_cleanly(pair: tuple[socket.socket, socke
         run(main)
     assert cleaned == ["reader", "reader"]
     assert rt.io_waiting == 0
-    assert pd[0].rg is None
-    assert pd[0].rmore == []
+    assert pd[0].r.g is None
+    assert pd[0].r.more == []
 
     def again() -> bytes:  # the descriptor and the poller still work
         b.send(b"next")
@@ -254,7 +254,7 @@ def test_a_post_from_another_thread_wakes_a_loop_asleep_in_the_poller(
 
     def main() -> str:
         pd = poll_open(get_runtime(), a.fileno())
-        go(pd.wait_read)  # keeps the loop in the poller with no timeout
+        go(pd.r.wait)  # keeps the loop in the poller with no timeout
         wait_blocked(1, "IO wait")
         try:
             return blocking(lambda: "from a thread")  # its completion is a post
@@ -305,7 +305,7 @@ def test_ctrl_c_in_the_poller_leaves_the_runtime_usable(
             read(pd, a)  # the loop sleeps in the poller
         killer.join()
         assert rt.io_waiting == 0
-        assert pd.rg is None
+        assert pd.r.g is None
         b.send(b"after")
         data = read(pd, a)
         pd.close()
@@ -345,7 +345,7 @@ def test_a_descriptor_belongs_to_its_runtime_thread(
 
     def elsewhere() -> None:
         try:
-            pd.set_read_deadline(None)
+            pd.r.set_deadline(None)
         except RuntimeError as exc:
             errors.append(exc)
 

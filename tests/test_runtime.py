@@ -9,11 +9,14 @@ import sys
 import textwrap
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import greenlet
 import pytest
 
+import gochan
 from gochan import (
     Chan,
     Deadlock,
@@ -102,7 +105,7 @@ def test_num_goroutine_counts_the_caller_and_live_goroutines() -> None:
 
 def test_go_with_non_callable_is_type_error_at_the_call() -> None:
     def main() -> None:
-        with pytest.raises(TypeError, match="go\\(\\) needs a callable, not int"):
+        with pytest.raises(TypeError, match=r"go\(\): fn must be callable, not int"):
             go(42)  # type: ignore[arg-type]
         assert num_goroutine() == 1
 
@@ -142,11 +145,11 @@ def test_goroutine_panic_reaches_main_parked_in_select_and_cleans_its_waiters() 
     def main() -> None:
         a, b = Chan[int](), Chan[int]()
         go(lambda: 1 / 0)
-        try:
+        with pytest.raises(GoroutinePanic) as panic:
             select(recv(a), recv(b))
-        except GoroutinePanic as exc:
-            assert isinstance(exc.__cause__, ZeroDivisionError)
-        assert not a._recvq and not b._recvq
+        assert isinstance(panic.value.__cause__, ZeroDivisionError)
+        assert not a._recvq
+        assert not b._recvq
         a._check_invariants()
 
     run(main)
@@ -155,10 +158,8 @@ def test_goroutine_panic_reaches_main_parked_in_select_and_cleans_its_waiters() 
 def test_main_can_catch_a_goroutine_panic_and_go_on() -> None:
     def main() -> int:
         go(lambda: [][0])
-        try:
+        with pytest.raises(GoroutinePanic):
             Chan[int]().recv()
-        except GoroutinePanic:
-            pass
         ch = Chan[int]()
         go(ch.send, 7)
         return ch.recv()
@@ -292,7 +293,13 @@ def test_nothing_leaks_into_the_next_run() -> None:
 
 
 @END_OF_RUN_ENDS_THEM
-def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
+@pytest.mark.parametrize("main_raises", [False, True])
+def test_a_crash_during_end_of_run_goes_to_unraisablehook(
+    monkeypatch: pytest.MonkeyPatch, main_raises: bool
+) -> None:
+    reported: list[sys.UnraisableHookArgs] = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
     def worker() -> None:
         try:
             Chan[int]().recv()
@@ -302,9 +309,147 @@ def test_a_crash_during_end_of_run_is_not_reported_as_panic() -> None:
     def main() -> str:
         go(worker)
         wait_blocked(1)
+        if main_raises:
+            raise KeyError("main's own")
         return "done"
 
-    assert run(main) == "done"
+    # What run() returns or raises is main's, as ever.
+    if main_raises:
+        with pytest.raises(KeyError, match="main's own"):
+            run(main)
+    else:
+        assert run(main) == "done"
+    (args,) = reported
+    assert isinstance(args.exc_value, ValueError)
+    assert args.exc_type is ValueError
+    assert args.err_msg is not None
+    assert args.err_msg.startswith("Exception ignored in goroutine 2 (")
+    assert args.err_msg.endswith(") while the program ended it")
+    frames = traceback.extract_tb(args.exc_traceback)
+    assert [f.name for f in frames] == ["worker"]
+
+
+def test_a_crash_during_end_of_run_is_printed_by_the_default_hook(tmp_path: Path) -> None:
+    proc = _run_script(
+        tmp_path,
+        """
+        from gochan import Chan, go, run
+        from gochan.testing import wait_blocked
+
+        def worker():
+            try:
+                Chan[int]().recv()
+            finally:
+                raise ValueError("in finally")
+
+        def main():
+            go(worker)
+            wait_blocked(1)
+            print("main returns")
+
+        run(main)
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "main returns\n"
+    assert proc.stderr.startswith("Exception ignored in goroutine 2 (worker, started at ")
+    assert "while the program ended it:\nTraceback (most recent call last):\n" in proc.stderr
+    assert proc.stderr.endswith('    raise ValueError("in finally")\nValueError: in finally\n')
+
+
+def block_in(how: str, ch: Chan[int]) -> None:
+    """Block on ``ch`` the way ``how`` names."""
+    if how == "recv":
+        ch.recv()
+    elif how == "send":
+        ch.send(1)
+    elif how == "select":
+        select(recv(ch), recv(Chan[int]()))
+    else:
+        wg = WaitGroup()
+        wg.add(1)
+        wg.wait()
+
+
+@END_OF_RUN_ENDS_THEM
+@pytest.mark.parametrize("how", ["recv", "send", "select", "wait"])
+@pytest.mark.parametrize("thrower", ["main", "a goroutine", "main, which then returns"])
+def test_a_throw_into_a_parked_goroutine_crashes_the_program_instead_of_hanging(
+    how: str, thrower: str
+) -> None:
+    # Code that drives greenlets itself throws into a goroutine's greenlet:
+    # the exception leaves the goroutine's blocking call, and the goroutine
+    # crashes the program as if it had raised it there.
+    ch = Chan[int]()
+    parked: list[greenlet.greenlet] = []
+
+    def victim() -> None:
+        parked.append(greenlet.getcurrent())
+        block_in(how, ch)
+
+    def throw() -> None:
+        parked[0].throw(ValueError("thrown in"))
+
+    def main() -> None:
+        go(victim)
+        wait_blocked(1)
+        if thrower == "a goroutine":
+            go(throw)
+        else:
+            throw()
+            if thrower != "main":
+                return
+        Chan[int]().recv()
+
+    with pytest.raises(
+        GoroutinePanic, match=r"victim, started at .*: ValueError: thrown in"
+    ) as info:
+        run(main)
+    assert info.value.goroutine_id == 2
+    assert ch._recvq is None
+    assert ch._sendq is None
+
+
+def format_exception(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception(exc))
+    assert os.path.dirname(gochan.__file__) + os.sep not in text, text
+    return text
+
+
+def boom() -> None:
+    raise ValueError("boom")
+
+
+@pytest.mark.parametrize("how", ["recv", "send", "select"])
+def test_a_goroutine_panic_caught_in_main_shows_the_users_frames_only(how: str) -> None:
+    def main() -> str:
+        go(boom)
+        with pytest.raises(GoroutinePanic) as info:
+            block_in(how, Chan[int]())
+        return format_exception(info.value)
+
+    text = run(main)
+    assert "in boom\n    raise ValueError" in text
+    assert "in main\n    block_in(how, Chan[int]())" in text
+    line = {"recv": "ch.recv()", "send": "ch.send(1)", "select": "select(recv(ch), recv("}[how]
+    assert f"in block_in\n    {line}" in text
+
+
+@END_OF_RUN_ENDS_THEM
+@pytest.mark.parametrize("how", ["recv", "send", "select", "wait"])
+def test_a_crash_out_of_run_shows_the_users_frames_only(how: str) -> None:
+    def panics() -> None:
+        go(boom)
+        block_in(how, Chan[int]())
+
+    def deadlocks() -> None:
+        block_in(how, Chan[int]())
+
+    for main, expected in [(panics, GoroutinePanic), (deadlocks, Deadlock)]:
+        with pytest.raises(expected) as info:
+            run(main)
+        text = format_exception(info.value)
+        assert f"in {main.__name__}\n    block_in(how, Chan[int]())" in text
 
 
 @END_OF_RUN_ENDS_THEM

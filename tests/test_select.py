@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gochan import Chan, Deadlock, default, go, recv, run, select, send
+from gochan import Chan, Deadlock, default, go, gosched, recv, run, select, send
 from gochan._core import waiters
 from gochan.testing import panics, wait_blocked
 
@@ -254,6 +254,59 @@ def test_fairness_between_recv_and_send_cases() -> None:
 
     ra, sb = run(main)
     assert abs(ra - 1000) < 10 * math.sqrt(500), (ra, sb)
+
+
+@pytest.mark.parametrize("cap", [0, 100])
+def test_pseudo_random_send(cap: int) -> None:
+    # Go's TestPseudoRandomSend: with cap 0 the select parks with both cases
+    # on one channel before the receiver comes, and Go queues them in a
+    # random order, so either value arrives about half the time.
+    n = 100
+
+    def main() -> list[int]:
+        c = Chan[int](cap)
+        got: list[int] = []
+        done = Chan[None]()
+
+        def receiver() -> None:
+            for _ in range(n):
+                gosched()
+                got.append(c.recv())
+            done.close()
+
+        go(receiver)
+        for _ in range(n):
+            select(send(c, 1), send(c, 0))
+        done.recv()
+        return got
+
+    got = run(main)
+    assert got.count(0) > n // 10, got
+    assert got.count(1) > n // 10, got
+
+
+def test_parked_cases_on_one_channel_are_served_in_uniform_order() -> None:
+    # Three receive cases on `a`, with one on `b` between them: a sender on
+    # `a` serves each of the three with probability 1/3 (10 sigma).
+    trials = 3000
+
+    def main() -> list[int]:
+        a, b = Chan[int](), Chan[int]()
+        cases = [recv(a), recv(b), recv(a), recv(a)]
+        counts = [0] * len(cases)
+        for i in range(trials):
+            go(a.send, i)
+            chosen = select(*cases)  # parks: the sender has not run yet
+            counts[cases.index(chosen)] += 1  # type: ignore[arg-type]
+        a._check_invariants()
+        b._check_invariants()
+        return counts
+
+    counts = run(main)
+    assert counts[1] == 0
+    sigma = math.sqrt(trials * (1 / 3) * (2 / 3))
+    for c in (counts[0], counts[2], counts[3]):
+        assert abs(c - trials / 3) < 10 * sigma, counts
 
 
 def test_many_selects_on_a_shared_channel_do_not_accumulate_waiters() -> None:

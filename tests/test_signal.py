@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import signal as pysignal
 import threading
-from collections.abc import Iterator
+import time as pytime
+from collections.abc import Callable, Iterator
 from signal import SIGHUP, SIGINT, SIGKILL, SIGSEGV, SIGTERM, SIGUSR1, SIGUSR2, Signals
 
 import pytest
@@ -39,10 +40,12 @@ def _handlers_restored() -> Iterator[None]:
     # Each test leaves no channel notified and every handler as it found it;
     # if it fails halfway, the handlers are put back all the same.
     before = {sig: pysignal.getsignal(sig) for sig in pysignal.Signals}
+    wakeup_before = wakeup_fd()
     try:
         yield
         assert signal._wanted == {}, "a test left channels notified"
         assert get_runtime().signal_watch is None
+        assert wakeup_fd() == wakeup_before, "a test left the signal wake-up descriptor set"
         changed = [s.name for s, h in before.items() if pysignal.getsignal(s) != h]
         assert changed == [], "a test left handlers changed"
     finally:
@@ -52,6 +55,14 @@ def _handlers_restored() -> Iterator[None]:
         for sig, handler in before.items():
             if handler is not None and pysignal.getsignal(sig) != handler:
                 pysignal.signal(sig, handler)
+
+
+def wakeup_fd() -> int:
+    """Python's signal wake-up descriptor now (-1: none)."""
+    fd = pysignal.set_wakeup_fd(-1)
+    if fd != -1:
+        pysignal.set_wakeup_fd(fd)
+    return fd
 
 
 def kill(sig: Signals) -> None:
@@ -128,6 +139,58 @@ def test_a_signal_wakes_the_loop_asleep_until_a_timer() -> None:
             signal.stop(ch)
 
     assert run(main)
+
+
+def to_the_process() -> None:
+    kill(SIGUSR1)  # the OS picks the thread: the main one, unless it is busy
+
+
+def to_this_thread() -> None:
+    # Python's C-level handler runs on this thread: it only flags the signal
+    # for the main thread, asleep in the poller.
+    pysignal.pthread_kill(threading.get_ident(), SIGUSR1)
+
+
+@pytest.mark.parametrize("send", [to_the_process, to_this_thread])
+def test_a_signal_sent_from_another_thread_wakes_the_loop_asleep_in_the_poller(
+    send: Callable[[], None],
+) -> None:
+    rt = get_runtime()
+
+    def once_the_loop_sleeps() -> None:
+        while not rt.sleeping:  # the loop's flag while it waits in the poller
+            pytime.sleep(0.001)
+        send()
+
+    def main() -> bool:
+        ch = Chan[Signals](1)
+        signal.notify(ch, SIGUSR1)
+        thread = threading.Thread(target=once_the_loop_sleeps)
+        try:
+            thread.start()
+            got = recv(ch)
+            return select(got, recv(time.after(5))) is got  # not woken by the timer
+        finally:
+            thread.join()
+            signal.stop(ch)
+
+    assert run(main)
+
+
+def test_notifications_make_the_poller_the_signal_wake_up_descriptor_until_they_end() -> None:
+    def main() -> None:
+        assert wakeup_fd() == -1
+        ch = Chan[Signals](1)
+        signal.notify(ch, SIGUSR1, SIGUSR2)
+        assert wakeup_fd() == get_runtime().netpoller().wakeup_fd
+        signal.notify(ch, SIGHUP)
+        signal.ignore(SIGUSR1)
+        assert wakeup_fd() == get_runtime().netpoller().wakeup_fd  # others are notified
+        signal.stop(ch)
+        assert wakeup_fd() == -1
+        signal.reset()
+
+    run(main)
 
 
 def test_once_no_channel_is_notified_a_deadlock_is_seen_again() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import TracebackType
 
 import pytest
 
@@ -153,6 +154,29 @@ def test_waitgroup_reused_by_a_released_waiter_panics_in_the_others() -> None:
 
     reused = "sync: WaitGroup is reused before previous Wait has returned"
     assert run(main) == ["W0 returned", f"W1: {reused}", f"W2: {reused}"]
+
+
+def test_waitgroup_waiters_released_at_zero_run_before_other_runnable_goroutines() -> None:
+    # As Go readies them (into its runnext slot): a goroutine made runnable
+    # before the counter reaches zero runs after the released waiters.
+    def main() -> list[str]:
+        wg = sync.WaitGroup()
+        trace: list[str] = []
+
+        def waiter(name: str) -> None:
+            wg.wait()
+            trace.append(name)
+
+        wg.add(1)
+        go(waiter, "W1")
+        go(waiter, "W2")
+        wait_blocked(2, "sync.WaitGroup.Wait")
+        go(trace.append, "runnable before")
+        wg.done()
+        gosched()
+        return trace
+
+    assert run(main) == ["W1", "W2", "runnable before"]
 
 
 def test_waitgroup_new_round_after_every_wait_returned_does_not_panic() -> None:
@@ -578,6 +602,112 @@ def test_once_concurrent_callers_wait_for_the_first_fn() -> None:
     assert run(main) == ["init", "second"]
 
 
+def test_once_func_calls_f_once_and_callers_meanwhile_wait_for_it() -> None:
+    # T1: g1 calls init(), whose f blocks on gate; g2 calls init() and waits.
+    # T2: main opens the gate: f returns, then both calls return, f ran once.
+    def main() -> list[str]:
+        gate = Chan[None]()
+        trace: list[str] = []
+
+        def f() -> None:
+            trace.append("f starts")
+            gate.recv()
+            trace.append("f returns")
+
+        init = sync.once_func(f)
+
+        def caller(name: str) -> None:
+            init()
+            trace.append(f"{name} returns")
+
+        wg = sync.WaitGroup()
+        wg.go(caller, "g1")
+        wg.go(caller, "g2")
+        wait_blocked(2)
+        gate.close()
+        wg.wait()
+        init()
+        return trace
+
+    assert run(main) == ["f starts", "f returns", "g1 returns", "g2 returns"]
+
+
+def test_once_value_returns_the_first_result_every_time() -> None:
+    calls: list[int] = []
+
+    def load() -> dict[str, int]:
+        calls.append(1)
+        return {"port": 8080}
+
+    config = sync.once_value(load)
+    results = run(lambda: [config(), config(), config()])
+    assert results == [{"port": 8080}] * 3
+    assert results[0] is results[2]
+    assert calls == [1]
+
+
+def test_once_values_returns_the_pair() -> None:
+    def parse() -> tuple[int, Exception | None]:
+        return 42, None
+
+    get = sync.once_values(parse)
+    value, err = run(get)
+    assert (value, err) == (42, None)
+    assert get() == (42, None)
+
+
+def test_once_value_raises_the_same_exception_on_every_call() -> None:
+    # Go: "If f panics, the returned function will panic with the same value
+    # on every call."  Each raise carries f's frames, not those of the raises
+    # before it.
+    calls: list[int] = []
+
+    def broken() -> int:
+        calls.append(1)
+        raise ValueError("bad config")
+
+    get = sync.once_value(broken)
+    raised = []
+    for _ in range(3):
+        with pytest.raises(ValueError, match="bad config") as info:
+            get()
+        raised.append(info.value)
+        frames = [tb.tb_frame.f_code.co_name for tb in _tracebacks(info.value.__traceback__)]
+        assert frames.count("broken") == 1, frames
+        assert frames.count("__call__") == 1, frames
+    assert raised[0] is raised[1] is raised[2]
+    assert calls == [1]
+
+
+def _tracebacks(tb: TracebackType | None) -> Iterator[TracebackType]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+@pytest.mark.gochan_leak_check(False)
+def test_once_value_interrupted_by_the_end_of_run_runs_f_again_next_time() -> None:
+    # A GoroutineExit (run() ending the goroutine inside f) is no result of f:
+    # kept, it would end every later caller, in later programs too.
+    calls: list[int] = []
+
+    def f() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            Chan[None]().recv()  # parked until run() ends it
+        return "value"
+
+    get = sync.once_value(f)
+
+    def first() -> None:
+        go(get)
+        wait_blocked(1, "chan receive")
+
+    run(first)
+    assert run(get) == "value"
+    assert calls == [1, 1]
+
+
 # -- Cond -------------------------------------------------------------------------
 
 
@@ -672,3 +802,29 @@ def test_cond_wait_shows_in_the_deadlock_dump() -> None:
 
     with pytest.raises(Deadlock, match=r"goroutine 1 \[sync\.Cond\.Wait\]"):
         run(main)
+
+
+def test_cond_wait_without_the_lock_panics_and_leaves_no_waiter_behind() -> None:
+    # The panic comes from l.unlock(); a waiter left queued would be readied
+    # by the next signal() while running, and switched to twice.
+    def main() -> int:
+        cond = sync.Cond(sync.Mutex())
+        with panics("sync: unlock of unlocked mutex"):
+            cond.wait()
+        cond.signal()  # nobody waits: does nothing
+        ch = Chan[int]()
+        go(ch.send, 1)
+        return ch.recv()
+
+    assert run(main) == 1
+
+
+def test_cond_l_is_held_with_with() -> None:
+    def main() -> list[bool]:
+        mu = sync.Mutex()
+        cond = sync.Cond(mu)
+        with cond.l:
+            free_inside = mu.try_lock()
+        return [free_inside, mu.try_lock()]
+
+    assert run(main) == [False, True]

@@ -170,7 +170,9 @@ def test_verify_none_names_a_partial_by_its_function() -> None:
 
 def test_verify_none_rejects_what_is_not_a_function_or_name() -> None:
     def main() -> None:
-        with pytest.raises(TypeError, match="ignore= takes functions or their names"):
+        with pytest.raises(
+            TypeError, match=r"verify_none\(\): ignore must hold functions or their names"
+        ):
             verify_none(ignore=[42])  # type: ignore[list-item]
 
     gochan.run(main)

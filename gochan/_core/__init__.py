@@ -5,12 +5,13 @@ The rest of gochan uses the names listed here and nothing else of ``_core``.
 Waiting on file descriptors (``gochan.net``'s sockets, pipes, signal
 wake-ups) goes through the netpoller: :func:`poll_open` registers a
 non-blocking descriptor once for its life and returns its
-:class:`PollDesc`, whose ``wait_read()`` and ``wait_write()`` park the
-calling goroutine (``IO wait``) until the descriptor may be ready and
-return 0 or a :class:`PollError` (``CLOSING``, ``TIMEOUT``);
-``set_read_deadline()`` and ``set_write_deadline()`` bound those waits on
-the runtime clock, and ``close()``, called before the descriptor is
-closed, wakes its waiters with ``CLOSING``.  ``Runtime.post(callback)``
+:class:`PollDesc`, whose sides ``r`` (reads) and ``w`` (writes) each have a
+``wait()`` that parks the calling goroutine (``IO wait``) until the
+descriptor may be ready and returns 0 or a :class:`PollError` (``CLOSING``,
+``TIMEOUT``), and a ``set_deadline()`` that bounds those waits on the
+runtime clock; ``close()``, called before the descriptor is closed, wakes
+its waiters with ``CLOSING``.  ``gochan._poll.FD`` holds the read and write
+loops built on them.  ``Runtime.post(callback)``
 is the one thread-safe (and signal-handler-safe) entry: it runs
 ``callback`` on the loop and wakes it from the poller;
 ``Runtime.netpoller().wakeup_fd`` is the descriptor that wakes it for
@@ -33,6 +34,9 @@ from ._netpoll import PollError as PollError
 from ._netpoll import poll_open as poll_open
 from ._sched import Runtime as Runtime
 from ._sched import get_runtime as get_runtime
+from ._sched import hide_frame as hide_frame
+from ._sched import is_gochan_file as is_gochan_file
+from ._sched import without_gochan_frames as without_gochan_frames
 from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
@@ -66,6 +70,8 @@ __all__ = [
     "get_runtime",
     "getcurrent",
     "has_waiter",
+    "hide_frame",
+    "is_gochan_file",
     "on_future_done",
     "poll_open",
     "post_to_program",
@@ -75,4 +81,5 @@ __all__ = [
     "unlink",
     "wait_future",
     "waiters",
+    "without_gochan_frames",
 ]

@@ -5,7 +5,7 @@ gochan reads or writes without blocking the thread (a socket of
 ``gochan.net``, a pipe) gets one :class:`PollDesc` from :func:`poll_open`,
 registered with its runtime's poller once, for the descriptor's whole life,
 never once per wait.  A goroutine whose system call fails with ``EAGAIN``
-parks on the descriptor's read or write slot (wait reason ``IO wait``), and
+parks on the descriptor's read or write :class:`Side` (wait reason ``IO wait``), and
 the scheduler loop, which polls the OS whenever it runs (with timeout 0
 while goroutines stay runnable, and up to the next timer when none is),
 readies it when the descriptor becomes ready.  Deadlines are timers on the
@@ -30,14 +30,15 @@ Posts from other threads (:meth:`Runtime.post`) wake a loop asleep in the
 poller through a socket pair that the poller watches (Go's
 ``netpollBreak``).
 
-Invariants:
- - ``rt.io_waiting`` counts the goroutines in the read and write slots of
-   the runtime's descriptors; each leaves by a wake (readiness, deadline,
+Invariants, for each of a descriptor's two :class:`Side` s (``pd.r`` for
+reads, ``pd.w`` for writes):
+ - ``rt.io_waiting`` counts the goroutines waiting in the sides of the
+   runtime's descriptors; each leaves by a wake (readiness, deadline,
    close), which readies it, or by the scheduler's undo, never by both;
- - a descriptor's overflow list (``rmore``, ``wmore``) is non-empty only
-   while its slot (``rg``, ``wg``) is taken;
- - ``rerr`` and ``werr`` are :data:`PollError.CLOSING` once the descriptor
-   is closing (for good), else :data:`PollError.TIMEOUT` while its
+ - a side's overflow list (``more``) is non-empty only while its slot
+   (``g``) is taken;
+ - a side's ``err`` is :data:`PollError.CLOSING` once the descriptor is
+   closing (for good), else :data:`PollError.TIMEOUT` while the side's
    deadline has passed, else 0.
 """
 
@@ -55,6 +56,7 @@ from typing import TYPE_CHECKING
 
 from greenlet import getcurrent
 
+from .._errors import foreign_thread
 from ._goroutine import Goroutine, WaitReason
 from ._timers import TimerEntry
 
@@ -82,232 +84,39 @@ class PollDesc:
     """One file descriptor watched by its runtime's poller (Go's ``pollDesc``).
 
     Made by :func:`poll_open` on the runtime's thread and used only there
-    (every method raises ``RuntimeError`` on another thread).  The pattern
-    of a read, a write the same with ``werr`` and :meth:`wait_write`::
+    (every method raises ``RuntimeError`` on another thread).  Its two
+    :class:`Side` s, ``r`` for reads and ``w`` for writes, are where
+    goroutines wait.  The pattern of a read, a write the same with ``w``::
 
+        r = pd.r
         while True:
-            if pd.rerr:               # closing, or the read deadline passed
-                raise error_for(pd.rerr)
+            if r.err:                 # closing, or the read deadline passed
+                raise error_for(r.err)
             try:
                 return os.read(fd, n)  # the fd is non-blocking: try first
             except BlockingIOError:
                 pass
-            err = pd.wait_read()      # park until it may be readable
+            err = r.wait()            # park until it may be readable
             if err:
                 raise error_for(err)
 
-    Close with :meth:`close` before closing the descriptor itself.
+    ``gochan._poll.FD`` is that pattern, once.  Close with :meth:`close`
+    before closing the descriptor itself.
     """
 
-    __slots__ = (
-        "fd",
-        "poller",
-        "rerr",
-        "rg",
-        "rmore",
-        "rt",
-        "rtimer",
-        "werr",
-        "wg",
-        "wmore",
-        "wtimer",
-    )
+    __slots__ = ("fd", "poller", "r", "rt", "w")
 
     def __init__(self, rt: Runtime, poller: Poller, fd: int) -> None:
         self.rt = rt
         self.poller = poller
         self.fd = fd
-        # The goroutine waiting to read (write), or None: written by the
-        # wait, cleared by its wake or its undo.
-        self.rg: Goroutine | None = None
-        self.wg: Goroutine | None = None
-        # Further goroutines waiting the same way, rare (Go serializes them).
-        self.rmore: list[Goroutine] = []
-        self.wmore: list[Goroutine] = []
-        # 0, or the PollError of a read (write) now: see the module's invariants.
-        self.rerr = 0
-        self.werr = 0
-        # The pending deadline timers, if any.
-        self.rtimer: TimerEntry | None = None
-        self.wtimer: TimerEntry | None = None
+        self.r = Side(self)  # reads (and accepts)
+        self.w = Side(self)  # writes (and a non-blocking connect)
 
     @property
     def closing(self) -> bool:
         """Whether :meth:`close` was called: every wait returns ``CLOSING`` from then on."""
-        return self.rerr is _CLOSING
-
-    # -- waits ----------------------------------------------------------------
-
-    def wait_read(self) -> int:
-        """Park the calling goroutine until the descriptor may be readable.
-
-        Call it after the read failed with ``EAGAIN``.  Returns 0 when it may
-        be readable (possibly not: try again, and wait again on ``EAGAIN``),
-        or a :class:`PollError` when the descriptor is closing or the read
-        deadline passed, at once if it already has.  Blocks (``IO wait``),
-        and raises what the scheduler interrupts the goroutine with (the end
-        of ``run()``, a crash reaching main, Ctrl-C), its wait undone.
-
-        Raises:
-            RuntimeError: called on another thread than the runtime's.
-        """
-        err = self.rerr
-        if err:
-            return err
-        rt = self.rt
-        if rt.running is not getcurrent():
-            self._check_thread()
-        g = rt.current or rt.implicit_main()
-        if self.rg is None:
-            self.rg = g
-        else:
-            self.rmore.append(g)
-        self._park(rt)
-        return self.rerr
-
-    def wait_write(self) -> int:
-        """Park the calling goroutine until the descriptor may be writable.
-
-        As :meth:`wait_read`, for writes (and for a non-blocking
-        ``connect``, which ends when the socket becomes writable).
-
-        Raises:
-            RuntimeError: called on another thread than the runtime's.
-        """
-        err = self.werr
-        if err:
-            return err
-        rt = self.rt
-        if rt.running is not getcurrent():
-            self._check_thread()
-        g = rt.current or rt.implicit_main()
-        if self.wg is None:
-            self.wg = g
-        else:
-            self.wmore.append(g)
-        self._park(rt)
-        return self.werr
-
-    def _park(self, rt: Runtime) -> None:
-        rt.io_waiting += 1
-        rt.countdown = True  # the loop's visits poll while goroutines run
-        arm = self.poller.arm
-        if arm is not None:
-            arm(self)
-        rt.park(_IO_WAIT, self)
-
-    def _cancel_wait(self, g: object, /) -> None:
-        """The scheduler's undo: ``g`` stops waiting on this descriptor."""
-        if self.rg is g:
-            self.rg = self.rmore.pop(0) if self.rmore else None
-        elif self.wg is g:
-            self.wg = self.wmore.pop(0) if self.wmore else None
-        elif g in self.rmore:
-            self.rmore.remove(g)
-        elif g in self.wmore:
-            self.wmore.remove(g)
-        else:
-            raise ValueError("not waiting")
-        self.rt.io_waiting -= 1
-        arm = self.poller.arm
-        if arm is not None:
-            arm(self)
-
-    def wake_readers(self) -> None:
-        """Ready the goroutines waiting to read (the poller's, a deadline's, a close's)."""
-        g = self.rg
-        if g is None:
-            return
-        self.rg = None
-        rt = self.rt
-        rt.ready(g)
-        more = self.rmore
-        rt.io_waiting -= 1 + len(more)
-        if more:
-            rt.runq.extend(more)
-            more.clear()
-
-    def wake_writers(self) -> None:
-        """Ready the goroutines waiting to write."""
-        g = self.wg
-        if g is None:
-            return
-        self.wg = None
-        rt = self.rt
-        rt.ready(g)
-        more = self.wmore
-        rt.io_waiting -= 1 + len(more)
-        if more:
-            rt.runq.extend(more)
-            more.clear()
-
-    def _rearm(self) -> None:
-        arm = self.poller.arm
-        if arm is not None:
-            arm(self)
-
-    # -- deadlines ------------------------------------------------------------
-
-    def set_read_deadline(self, when: float | None) -> None:
-        """Make reads fail with ``TIMEOUT`` from ``when`` on (runtime clock seconds; None clears).
-
-        Applies to a read waiting now as to later ones: a deadline already
-        passed wakes the waiting reader at once.  A later deadline (or None)
-        makes reads possible again.  Does not block.
-
-        Raises:
-            RuntimeError: called on another thread than the runtime's.
-        """
-        self._check_thread()
-        if self.rtimer is not None:
-            self.rt.timers.cancel(self.rtimer)
-        self.rtimer = self._deadline_timer(when, self._expire_read)
-        if self.rerr is _CLOSING:
-            return
-        if when is not None and self.rtimer is None:
-            self._expire_read()
-        else:
-            self.rerr = 0
-
-    def set_write_deadline(self, when: float | None) -> None:
-        """As :meth:`set_read_deadline`, for writes.
-
-        Raises:
-            RuntimeError: called on another thread than the runtime's.
-        """
-        self._check_thread()
-        if self.wtimer is not None:
-            self.rt.timers.cancel(self.wtimer)
-        self.wtimer = self._deadline_timer(when, self._expire_write)
-        if self.werr is _CLOSING:
-            return
-        if when is not None and self.wtimer is None:
-            self._expire_write()
-        else:
-            self.werr = 0
-
-    def _deadline_timer(self, when: float | None, expire: Callable[[], None]) -> TimerEntry | None:
-        """A timer calling ``expire`` at ``when``; None if ``when`` is None or has passed."""
-        rt = self.rt
-        if when is None or when <= rt.clock.now() or self.rerr is _CLOSING:
-            return None
-        return rt.add_timer_at(when, expire)
-
-    def _expire_read(self) -> None:
-        self.rtimer = None
-        if self.rerr is not _CLOSING:
-            self.rerr = _TIMEOUT
-            self.wake_readers()
-            self._rearm()
-
-    def _expire_write(self) -> None:
-        self.wtimer = None
-        if self.werr is not _CLOSING:
-            self.werr = _TIMEOUT
-            self.wake_writers()
-            self._rearm()
-
-    # -- the end --------------------------------------------------------------
+        return self.r.err is _CLOSING
 
     def close(self) -> None:
         """Stop watching the descriptor; its waiters wake with ``CLOSING``.
@@ -326,34 +135,150 @@ class PollDesc:
         self.poller.forget(self)
 
     def _evict(self) -> None:
-        if self.rerr is _CLOSING:
+        if self.closing:
             return
-        self.rerr = self.werr = _CLOSING
-        timers = self.rt.timers
-        for timer in (self.rtimer, self.wtimer):
-            if timer is not None:
-                timers.cancel(timer)
-        self.rtimer = self.wtimer = None
-        self.wake_readers()
-        self.wake_writers()
+        for side in (self.r, self.w):
+            side.err = _CLOSING
+            if side.timer is not None:
+                self.rt.timers.cancel(side.timer)
+                side.timer = None
+            side.wake()
 
     def drop_waiters(self) -> None:
         """Forget the waiters without readying them: their program has ended."""
-        self.rg = self.wg = None
-        self.rmore.clear()
-        self.wmore.clear()
+        for side in (self.r, self.w):
+            side.g = None
+            side.more.clear()
         self._rearm()
+
+    def _rearm(self) -> None:
+        """Tell a level-triggered poller that the waiters changed."""
+        arm = self.poller.arm
+        if arm is not None:
+            arm(self)
 
     def _check_thread(self) -> None:
         if self.rt.thread_id != get_ident():
-            raise RuntimeError(
-                f"gochan: file descriptor {self.fd} belongs to the gochan runtime of thread "
-                f"{self.rt.thread_id} and was used from thread {get_ident()}; cross threads "
-                "with blocking(), wait_future() or a future instead (see docs/threads.md)"
-            )
+            raise foreign_thread(f"file descriptor {self.fd}", self.rt.thread_id)
 
     def __repr__(self) -> str:
         return f"<PollDesc fd={self.fd}>"
+
+
+class Side:
+    """The reads or the writes of a :class:`PollDesc` (Go's ``rg``, ``rd``, ``rt`` or
+    ``wg``, ``wd``, ``wt``): the goroutines waiting, the error, the deadline.
+
+    Made with its descriptor; used on the runtime's thread only.
+    """
+
+    __slots__ = ("err", "g", "more", "pd", "timer")
+
+    def __init__(self, pd: PollDesc) -> None:
+        self.pd = pd
+        # The goroutine waiting, or None: written by the wait, cleared by
+        # its wake or its undo.
+        self.g: Goroutine | None = None
+        # Further goroutines waiting the same way, rare (Go serializes them).
+        self.more: list[Goroutine] = []
+        # 0, or the PollError of a call now: see the module's invariants.
+        self.err = 0
+        # The pending deadline timer, if any.
+        self.timer: TimerEntry | None = None
+
+    def wait(self) -> int:
+        """Park the calling goroutine until the descriptor may be ready this way.
+
+        Call it after the system call failed with ``EAGAIN``.  Returns 0
+        when it may be ready (possibly not: try again, and wait again on
+        ``EAGAIN``), or a :class:`PollError` when the descriptor is closing
+        or the deadline passed, at once if it already has.  For writes, a
+        non-blocking ``connect`` ends when the socket becomes writable.
+        Blocks (``IO wait``), and raises what the scheduler interrupts the
+        goroutine with (the end of ``run()``, a crash reaching main,
+        Ctrl-C), its wait undone.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        err = self.err
+        if err:
+            return err
+        pd = self.pd
+        rt = pd.rt
+        if rt.running is not getcurrent():
+            pd._check_thread()
+        g = rt.current or rt.implicit_main()
+        if self.g is None:
+            self.g = g
+        else:
+            self.more.append(g)
+        rt.io_waiting += 1
+        rt.countdown = True  # the loop's visits poll while goroutines run
+        arm = pd.poller.arm
+        if arm is not None:
+            arm(pd)
+        rt.park(_IO_WAIT, self)
+        return self.err
+
+    def _cancel_wait(self, g: object, /) -> None:
+        """The scheduler's undo: ``g`` stops waiting."""
+        if self.g is g:
+            self.g = self.more.pop(0) if self.more else None
+        elif g in self.more:
+            self.more.remove(g)
+        else:
+            raise ValueError("not waiting")
+        pd = self.pd
+        pd.rt.io_waiting -= 1
+        pd._rearm()
+
+    def wake(self) -> None:
+        """Ready the goroutines waiting (the poller's, a deadline's, a close's)."""
+        g = self.g
+        if g is None:
+            return
+        self.g = None
+        rt = self.pd.rt
+        rt.ready(g)
+        more = self.more
+        rt.io_waiting -= 1 + len(more)
+        if more:
+            rt.runq.extend(more)
+            more.clear()
+
+    def set_deadline(self, when: float | None) -> None:
+        """Make calls fail with ``TIMEOUT`` from ``when`` on (runtime clock seconds; None clears).
+
+        Applies to a wait under way as to later ones: a deadline already
+        passed wakes the waiting goroutine at once.  A later deadline (or
+        None) makes calls possible again.  Does not block.
+
+        Raises:
+            RuntimeError: called on another thread than the runtime's.
+        """
+        pd = self.pd
+        pd._check_thread()
+        rt = pd.rt
+        if self.timer is not None:
+            rt.timers.cancel(self.timer)
+            self.timer = None
+        if self.err is _CLOSING:
+            return
+        if when is None:
+            self.err = 0
+        elif when <= rt.clock.now():
+            self._expire()
+        else:
+            self.err = 0
+            self.timer = rt.add_timer_at(when, self._expire)
+
+    def _expire(self) -> None:
+        self.timer = None
+        if self.err is not _CLOSING:
+            self.err = _TIMEOUT
+            self.wake()
+            self.pd._rearm()
 
 
 def poll_open(rt: Runtime, fd: int) -> PollDesc:
@@ -446,7 +371,7 @@ class Poller:
     def drop_waiters(self) -> None:
         """The program ended: forget every waiter (the runtime resets its count)."""
         for pd in self.descs.values():
-            if pd.rg is not None or pd.wg is not None:
+            if pd.r.g is not None or pd.w.g is not None:
                 pd.drop_waiters()
 
     def poll(self, timeout: float | None) -> bool:
@@ -483,8 +408,8 @@ class SelectorPoller(Poller):
         self.arm = self._arm
 
     def _arm(self, pd: PollDesc) -> None:
-        events = (selectors.EVENT_READ if pd.rg is not None else 0) | (
-            selectors.EVENT_WRITE if pd.wg is not None else 0
+        events = (selectors.EVENT_READ if pd.r.g is not None else 0) | (
+            selectors.EVENT_WRITE if pd.w.g is not None else 0
         )
         key = self.selector.get_map().get(pd.fd)
         if key is None:
@@ -510,9 +435,9 @@ class SelectorPoller(Poller):
                 self._waker.drain()
                 continue
             if mask & selectors.EVENT_READ:
-                pd.wake_readers()
+                pd.r.wake()
             if mask & selectors.EVENT_WRITE:
-                pd.wake_writers()
+                pd.w.wake()
             self._arm(pd)
         return bool(ready)
 
@@ -560,21 +485,23 @@ if sys.platform == "linux":
                     continue
                 # The usual case inline: one reader or one writer.
                 if mask & _EPOLL_READ:
-                    g = pd.rg
+                    side = pd.r
+                    g = side.g
                     if g is not None:
-                        if pd.rmore:
-                            pd.wake_readers()
+                        if side.more:
+                            side.wake()
                         else:
-                            pd.rg = None
+                            side.g = None
                             append(g)
                             woken += 1
                 if mask & _EPOLL_WRITE:
-                    g = pd.wg
+                    side = pd.w
+                    g = side.g
                     if g is not None:
-                        if pd.wmore:
-                            pd.wake_writers()
+                        if side.more:
+                            side.wake()
                         else:
-                            pd.wg = None
+                            side.g = None
                             append(g)
                             woken += 1
             rt.io_waiting -= woken

@@ -39,6 +39,7 @@ cdef class Runtime:
     cdef public Py_ssize_t shutdown_rounds
     cdef public bint atexit_registered
     cdef public object at_main_return
+    cdef object __weakref__  # a thread's end frees its runtime; tests watch that
 
     cpdef _goroutine.Goroutine start_main(self)
 
@@ -55,7 +56,7 @@ cdef class Runtime:
     @cython.locals(glet=greenlet, g0=_goroutine.Goroutine)
     cpdef greenlet first_run(self, _goroutine.Goroutine g)
 
-    cpdef switch_failed(self, _goroutine.Goroutine g)
+    cpdef leave_park(self, _goroutine.Goroutine g, exc)
 
     @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=object, exc=object)
     cpdef _carry(self)

@@ -21,23 +21,30 @@ Design (see docs/design.md):
    raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
    next (see :meth:`Runtime._carry`).
+6. Nothing of a program outlives it: as it ends, the hub and the carriers
+   are ended too (:meth:`Runtime.end_main`), and a thread's runtime goes
+   with its thread (:class:`_ThreadEnd`).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import linecache
+import os
 import random
 import sys
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable, Container
-from types import CodeType, FrameType
+from collections.abc import Callable, Container, Sequence
+from threading import get_ident
+from types import CodeType, FrameType, TracebackType
 from typing import Any
 
 from greenlet import greenlet
 
+from .._build import MODULES
 from .._errors import Deadlock, GoroutinePanic
 from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
@@ -48,14 +55,23 @@ from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
 _DEADLOCK_TEXT = "all goroutines are asleep - deadlock!"
-_PACKAGE_DIR = __file__.rsplit("/", 2)[0]  # frames in here are gochan's, left out of dumps
+# Frames of files in here are gochan's own, left out of dumps and tracebacks.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# The file names Cython gives the frames of the compiled modules in tracebacks
+# (relative: "gochan/_chan.py"); gochan's too.
+_COMPILED_SOURCES = frozenset(m.replace(".", "/") + ".py" for m in MODULES)
+
+
+def is_gochan_file(filename: str) -> bool:
+    """Whether a frame of ``filename`` is gochan's own, which dumps and reports leave out."""
+    return filename.startswith(_PACKAGE_DIR) or filename in _COMPILED_SOURCES
 
 
 class Runtime:
     """One thread's scheduler.  Use :func:`get_runtime` to get this thread's."""
 
     def __init__(self) -> None:
-        self.thread_id = threading.get_ident()
+        self.thread_id = get_ident()
         self.runq: deque[Goroutine] = deque()
         # ready(g): make a parked goroutine runnable.  The only way back from park().
         self.ready: Callable[[Goroutine], None] = self.runq.append
@@ -144,7 +160,8 @@ class Runtime:
         main = self.start_main()
         self.main_is_implicit = True
         if not self.atexit_registered and threading.current_thread() is threading.main_thread():
-            # As the script ends, end its goroutines as run() would.
+            # As the script ends, end its goroutines as run() would (another
+            # thread's as the thread ends: see _ThreadEnd).
             atexit.register(self.end_main)
             self.atexit_registered = True
         return main
@@ -174,23 +191,40 @@ class Runtime:
         return g
 
     def finished(self, g: Goroutine, exc: BaseException | None) -> None:
-        """Bookkeeping as goroutine ``g`` ends, with its uncaught exception if any."""
-        if exc is not None and not self.closing and self.main is not None:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                crash: BaseException = exc
-            else:
-                crash = GoroutinePanic(
-                    f"panic in goroutine {g.id} ({g.name()}, started at {g.go_site()}): "
-                    f"{type(exc).__name__}: {exc}",
-                    g.id,
+        """Bookkeeping as goroutine ``g`` ends, with its uncaught exception if any.
+
+        The exception crashes the program: it reaches main as it is if it is a
+        KeyboardInterrupt or SystemExit, else as the cause of a GoroutinePanic.
+        One raised while the program ends its goroutines (in a finally
+        block) reaches nobody: it goes to ``sys.unraisablehook``.  gochan's
+        own frames are left out of its traceback, as they are of dumps.
+        """
+        if exc is not None and self.main is not None:
+            exc.__traceback__ = without_gochan_frames(exc.__traceback__)
+            if self.closing:
+                _report_unraisable(
+                    exc,
+                    f"Exception ignored in goroutine {g.id} ({g.name()}, started at "
+                    f"{g.go_site()}) while the program ended it",
                 )
-                crash.__cause__ = exc
-            self.wake_with(self.main, crash, first=True)
+            else:
+                self.wake_with(self.main, _crash(g, exc), first=True)
         # A goroutine dropped by end_main() may be finished off later by the
         # garbage collector, when this runtime no longer knows it.
         self.goroutines.pop(g.id, None)
         g.fn = g.owner = g.glet = g.kwargs = None
         g.args = ()
+
+    def ready_first(self, gs: Sequence[Goroutine]) -> None:
+        """Make the parked goroutines ``gs`` runnable ahead of all others, in their order.
+
+        Go puts a goroutine readied by the running one in the ``runnext``
+        slot, so it runs next; gochan's run queue is first come, first served,
+        and of the ordinary wake-ups only the release of WaitGroup waiters
+        takes this shortcut, where the order decides between a correct
+        program and a panic (see docs/design.md, "Run order").
+        """
+        self.runq.extendleft(reversed(gs))
 
     def wake_with(self, g: Goroutine, exc: BaseException, first: bool = False) -> None:
         """Undo ``g``'s wait and make it runnable; its park() raises ``exc``.
@@ -198,20 +232,23 @@ class Runtime:
         A pending exception is not replaced: the first crash is the one reported.
         ``first`` puts ``g`` at the head of the run queue.
         """
-        if self._interrupt(g, exc) and g is not self.current and g not in self.runq:
-            if first:
-                self.runq.appendleft(g)
-            else:
-                self.runq.append(g)
+        self._interrupt(g, exc)
+        if g is self.current:
+            return
+        runq = self.runq
+        if first:
+            if g in runq:
+                runq.remove(g)
+            runq.appendleft(g)
+        elif g not in runq:
+            runq.append(g)
 
     @staticmethod
-    def _interrupt(g: Goroutine, exc: BaseException) -> bool:
-        """Set ``g``'s pending exception and undo its wait; False if it has one already."""
-        if g.interrupt is not None:
-            return False
-        g.interrupt = exc
+    def _interrupt(g: Goroutine, exc: BaseException) -> None:
+        """Set ``g``'s pending exception, unless it has one, and undo its wait."""
+        if g.interrupt is None:
+            g.interrupt = exc
         _undo_wait(g)
-        return True
 
     def _interrupt_all_but_main(self) -> list[Goroutine]:
         """GoroutineExit in every started goroutine but main; returns them."""
@@ -264,11 +301,11 @@ class Runtime:
         self.running = glet
         try:
             _greenlet.switch_to(glet)
-        except BaseException:
-            self.switch_failed(g)
+            if g.interrupt is not None:
+                raise self.take_interrupt(g)
+        except BaseException as exc:
+            self.leave_park(g, exc)
             raise
-        if g.interrupt is not None:
-            raise self.take_interrupt(g)
 
     def first_run(self, g: Goroutine) -> greenlet:
         """The greenlet a park() that picked ``g``, never run yet, switches to.
@@ -284,7 +321,8 @@ class Runtime:
             glet = g.glet = self.free_carriers.pop()
             return glet
         g0 = self.g0
-        assert g0 is not None and g0.glet is not None
+        assert g0 is not None
+        assert g0.glet is not None
         if self.running is g0.glet:
             glet = g.glet = self._carrier()
             return glet
@@ -292,11 +330,40 @@ class Runtime:
         self.current = g0
         return g0.glet
 
-    def switch_failed(self, g: Goroutine) -> None:
-        """An exception came out of ``g``'s switch away in park()."""
-        if g is self.main:
-            self._hub_died(g)
-        # else: a free carrier collected at the end of run() (GreenletExit)
+    def leave_park(self, g: Goroutine, exc: BaseException) -> None:
+        """``exc`` leaves ``g``'s park(): what ``g`` was woken with, or an
+        exception that came out of its switch away.
+
+        Either way it comes out of the call that blocked as if raised there:
+        park()'s own frame (the head of the traceback so far) is left out, as
+        dumps leave gochan's frames out.
+
+        An exception out of the switch is not the scheduler's doing (which
+        sets ``current`` to ``g`` before switching to it): another greenlet's
+        ``throw()`` resumed ``g`` (code that drives greenlets itself), or the
+        hub died of an exception that reached its parent, the main goroutine
+        (Ctrl-C while the loop slept).  Then ``g`` runs now: its wait is
+        undone, so the exception leaves ``g``'s blocking call as any other
+        would (out of a goroutine, it crashes the program), and the greenlet
+        that raised it, suspended in its ``throw()``, is made runnable again.
+        The hub and the free carriers ended by _end_greenlets(), and
+        goroutines already let go, are left alone.
+        """
+        hide_frame(exc)
+        thrower = self.current
+        if thrower is g or g.glet is None or self.goroutines.get(g.id) is not g:
+            return
+        self.current = g
+        self.running = g.glet
+        _undo_wait(g)
+        while g in self.runq:
+            self.runq.remove(g)
+        if thrower is None:
+            return
+        if thrower.glet is not None and thrower.glet.dead:  # the hub: start a fresh one
+            self.g0 = self._new_hub(g.glet)
+        else:
+            self.runq.append(thrower)
 
     @staticmethod
     def take_interrupt(g: Goroutine) -> BaseException:
@@ -305,20 +372,6 @@ class Runtime:
         assert exc is not None
         g.interrupt = None
         return exc
-
-    def _hub_died(self, g: Goroutine) -> None:
-        # An exception escaped the hub (Ctrl-C while the loop slept) and reached
-        # its parent, the main goroutine, in the middle of park().  Undo main's
-        # wait and start a fresh hub for whoever blocks next.
-        self.current = g
-        assert g.glet is not None  # main's greenlet: the thread's own
-        self.running = g.glet
-        _undo_wait(g)
-        while g in self.runq:
-            self.runq.remove(g)
-        g0 = self.g0
-        if g0 is not None and g0.glet is not None and g0.glet.dead:
-            self.g0 = self._new_hub(g.glet)
 
     def _new_hub(self, main_glet: greenlet) -> Goroutine:
         hub = greenlet(self._loop, main_glet)
@@ -559,6 +612,10 @@ class Runtime:
             self.shutdown_rounds = 0
             if self._interrupt_all_but_main():
                 self.park(WaitReason.SHUTDOWN, None)
+            if main.interrupt is not None:
+                # A crash that reached main while it ran (a goroutine resumed
+                # by a throw() from main) and that no park() of main raised.
+                raise self.take_interrupt(main)
         finally:
             if self.signal_watch is not None:
                 self.signal_watch()
@@ -577,10 +634,28 @@ class Runtime:
             self.closing = False
             self.main = self.current = None
             main.owner = None
-            # The hub, parked in its loop, and the free carriers are dropped;
-            # greenlet ends them as they are collected.
-            self.g0 = None
-            self.free_carriers.clear()
+            self._end_greenlets()
+
+    def _end_greenlets(self) -> None:
+        """End the hub and the free carriers, and drop them.
+
+        Left suspended, they would never be freed, nor anything their frames
+        hold (the last goroutines' arguments, channels): each one's frame
+        references others, greenlet cannot collect a suspended greenlet, and
+        a dropped one that is part of such a cycle is never dropped at all.
+        Each is resumed with GreenletExit in its park(), which lets it out
+        (see leave_park()), and returns here, its new parent.
+        """
+        here = _greenlet.getcurrent()
+        glets = self.free_carriers
+        if self.g0 is not None and self.g0.glet is not None:
+            glets.append(self.g0.glet)
+        self.g0 = None
+        for glet in glets:
+            if glet:  # started and not finished: suspended in park()
+                glet.parent = here
+                glet.throw()
+        glets.clear()
 
     def _shutdown_step(self) -> None:
         # Nothing is runnable: everyone left is parked again inside a finally
@@ -653,21 +728,85 @@ class _IdleWaiterRemover:
         self.rt.idle_waiters.remove(self.entry)
 
 
+def _crash(g: Goroutine, exc: BaseException) -> BaseException:
+    """What goroutine ``g``'s uncaught ``exc`` raises in main."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        return exc
+    crash = GoroutinePanic(
+        f"panic in goroutine {g.id} ({g.name()}, started at {g.go_site()}): "
+        f"{type(exc).__name__}: {exc}",
+        g.id,
+    )
+    crash.__cause__ = exc
+    return crash
+
+
+def hide_frame(exc: BaseException) -> None:
+    """Leave the frame handling ``exc`` out of its traceback, before a bare ``raise``.
+
+    The head of the traceback of an exception being handled is the entry of
+    the frame handling it, and a bare ``raise`` adds none: so the exception
+    leaves that frame as if raised by its caller.
+    """
+    tb = exc.__traceback__
+    # Only a frame of gochan's: a function of the compiled build has a frame
+    # in tracebacks only where it handles an exception (see setup.py).
+    if tb is not None and is_gochan_file(tb.tb_frame.f_code.co_filename):
+        exc.__traceback__ = tb.tb_next
+
+
+def without_gochan_frames(tb: TracebackType | None) -> TracebackType | None:
+    """The traceback ``tb`` without gochan's own frames, as dumps show stacks."""
+    kept = []
+    while tb is not None:
+        if not is_gochan_file(tb.tb_frame.f_code.co_filename):
+            kept.append(tb)
+        tb = tb.tb_next
+    result = None
+    for entry in reversed(kept):
+        result = TracebackType(result, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return result
+
+
+class _UnraisableHookArgs:
+    """What ``sys.unraisablehook`` is called with."""
+
+    __slots__ = ("err_msg", "exc_traceback", "exc_type", "exc_value", "object")
+
+    def __init__(self, exc: BaseException, err_msg: str) -> None:
+        self.exc_type = type(exc)
+        self.exc_value: BaseException | None = exc
+        self.exc_traceback = exc.__traceback__
+        self.err_msg: str | None = err_msg
+        self.object: object = None
+
+
+def _report_unraisable(exc: BaseException, err_msg: str) -> None:
+    """Hand ``exc``, which nothing can catch, to ``sys.unraisablehook``, as
+    Python does an exception raised in ``__del__``."""
+    hook = sys.unraisablehook
+    if hook is sys.__unraisablehook__:
+        # The default hook takes only an argument type of the interpreter's
+        # own, which Python code cannot make: print what it prints.
+        print(f"{err_msg}:", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+    else:
+        hook(_UnraisableHookArgs(exc, err_msg))
+
+
 def _undo_wait(g: Goroutine) -> None:
     """Take ``g`` out of where it waits, unless it was completed already."""
     waitq, g.waitq = g.waitq, None
     if waitq is not None:
-        try:
+        with contextlib.suppress(ValueError):  # completed already: g is runnable
             waitq._cancel_wait(g)
-        except ValueError:
-            pass  # completed already: g is runnable
 
 
 def _format_frames(frame: FrameType) -> list[str]:
     summary = traceback.StackSummary.extract(traceback.walk_stack(frame), capture_locals=False)
     lines = []
     for fs in reversed(summary):
-        if fs.filename.startswith(_PACKAGE_DIR):
+        if is_gochan_file(fs.filename):
             continue
         lines.append(f'  File "{fs.filename}", line {fs.lineno}, in {fs.name}')
         if fs.line:
@@ -689,13 +828,52 @@ def _format_function(fn: Callable[..., object]) -> str:
     )
 
 
-_local = threading.local()
+class _ThreadEnd:
+    """Ends a thread's runtime as the thread ends.
+
+    Kept in the thread's local storage, which Python frees in that thread as
+    it ends: a program the thread left running (a script-like one, never
+    ended by ``run()``) ends then as ``run()``'s would, and the runtime
+    leaves ``_runtimes``.  So a finished thread leaves nothing of gochan behind.
+    """
+
+    __slots__ = ("rt",)
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+
+    def __del__(self) -> None:
+        rt = self.rt
+        try:
+            # Freed on another thread (a forked child's, or at interpreter
+            # exit for a daemon thread), nothing of the runtime can run.
+            main = rt.main
+            if rt.thread_id == get_ident() and (
+                main is None or main.glet is _greenlet.getcurrent()
+            ):
+                rt.end_main()
+        finally:
+            if _runtimes.get(rt.thread_id) is rt:
+                del _runtimes[rt.thread_id]
+
+
+# Every thread's runtime by thread id, for get_runtime().  A table rather than
+# the thread's local storage, because the end of a thread's program runs
+# goroutines' finally blocks, which may ask for the runtime after that
+# storage is gone: asking it then would make new storage that Python never frees.
+_runtimes: dict[int, Runtime] = {}
+_local = threading.local()  # each thread's _ThreadEnd
 
 
 def get_runtime() -> Runtime:
     """This thread's runtime, created on first use."""
     try:
-        rt: Runtime = _local.rt
-    except AttributeError:
-        rt = _local.rt = Runtime()
+        return _runtimes[get_ident()]
+    except KeyError:
+        pass  # (no return in here: Cython 3.3 miscompiles one, with these temporaries)
+    rt = _runtimes[get_ident()] = Runtime()
+    # The main thread ends with the interpreter: atexit ends its program
+    # (see implicit_main), and what is left is freed with the process.
+    if rt.thread_id != threading.main_thread().ident:
+        _local.end = _ThreadEnd(rt)
     return rt

@@ -30,11 +30,11 @@ class Conn(Protocol):
         ...
 
     def set_read_deadline(self, t: float | None, /) -> None:
-        """Reads fail with ``TimeoutError`` after monotonic time ``t``; ``None`` clears."""
+        """Reads fail with ``TimeoutError`` after time ``t`` on the runtime's clock; ``None`` clears."""
         ...
 
     def set_write_deadline(self, t: float | None, /) -> None:
-        """Writes fail with ``TimeoutError`` after monotonic time ``t``; ``None`` clears."""
+        """Writes fail with ``TimeoutError`` after time ``t`` on the runtime's clock; ``None`` clears."""
         ...
 
     def remote_addr(self) -> object:

@@ -85,13 +85,14 @@ class _CloseIgnored:
 class Request:
     """Go's ``http.Request``: a request the server received or the client will send.
 
-    On the server, ``body`` is never ``None`` (an empty body reads ``b""`` at
-    once), ``remote_addr`` is the client's ``host:port``, ``request_uri`` the
-    target of the request line, and ``context()`` is cancelled when the
-    client goes away, the handler returns, or the server shuts down.  On the
-    client, ``body`` may be ``None`` and ``content_length`` ``-1`` (unknown:
-    the body is sent chunked); the transport closes ``body`` when the body
-    is sent.  Made by :func:`new_request` on the client side.
+    ``body`` is :data:`no_body` when there is none (where Go's is nil), so
+    ``r.body.read()`` always works.  On the server, ``remote_addr`` is the
+    client's ``host:port``, ``request_uri`` the target of the request line,
+    and ``context()`` is cancelled when the client goes away, the handler
+    returns, or the server shuts down.  On the client, ``content_length``
+    ``-1`` means unknown (the body is sent chunked); the transport closes
+    ``body`` when the body is sent.  Made by :func:`new_request` on the
+    client side.
     """
 
     method: str = "GET"
@@ -100,7 +101,7 @@ class Request:
     proto_major: int = 1
     proto_minor: int = 1
     header: Header = field(default_factory=Header)
-    body: ReadCloser | None = None
+    body: ReadCloser = no_body
     # Returns a fresh copy of the body, so a redirect can send it again (Go's GetBody).
     get_body: Callable[[], ReadCloser] | None = None
     content_length: int = 0
@@ -187,7 +188,6 @@ class Request:
         content_type = self.header.get("Content-Type").split(";", 1)[0].strip().lower()
         if (
             self.method in ("POST", "PUT", "PATCH")
-            and self.body is not None
             and content_type == "application/x-www-form-urlencoded"
         ):
             data = read_at_most(self.body, _MAX_FORM_BODY + 1)
@@ -209,6 +209,18 @@ class Request:
             ValueError: as :meth:`parse_form`.
         """
         return self.parse_form().get(key)
+
+    def post_form_value(self, key: str) -> str:
+        """The first value of ``key`` in the body's form fields (Go's ``PostFormValue``).
+
+        Calls :meth:`parse_form` first; the query is not looked at; ``""``
+        when absent.
+
+        Raises:
+            ValueError: as :meth:`parse_form`.
+        """
+        self.parse_form()
+        return self.post_form.get(key) if self.post_form is not None else ""
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
@@ -323,7 +335,7 @@ def outgoing_length(request: Request) -> int:
     Go's rule: a body with ``content_length`` 0 is of unknown length,
     unless it is ``no_body``.
     """
-    if request.body is None or request.body is no_body:
+    if request.body is no_body:
         return 0
     if request.content_length != 0:
         return request.content_length

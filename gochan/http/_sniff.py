@@ -67,6 +67,8 @@ def detect_content_type(data: bytes) -> str:
 
 
 def _html(data: bytes, text: bytes) -> str:
+    if not text.startswith(b"<"):  # every signature's first byte
+        return ""
     upper = text.upper()
     for tag in _HTML_TAGS:
         if upper.startswith(tag) and text[len(tag) : len(tag) + 1] in (b" ", b">"):
@@ -78,7 +80,12 @@ def _xml(data: bytes, text: bytes) -> str:
     return "text/xml; charset=utf-8" if text.startswith(b"<?xml") else ""
 
 
+_EXACT_PREFIXES = tuple(prefix for prefix, _ in _EXACT)
+
+
 def _exact(data: bytes, text: bytes) -> str:
+    if not data.startswith(_EXACT_PREFIXES):  # the usual case, tested at once
+        return ""
     return next((ct for prefix, ct in _EXACT if data.startswith(prefix)), "")
 
 

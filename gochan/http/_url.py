@@ -8,6 +8,8 @@ for redirects.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
@@ -15,6 +17,9 @@ __all__ = ["URL", "Values", "parse_query", "parse_request_uri", "parse_url"]
 
 # Characters a path segment keeps unescaped (RFC 3986 pchar, plus "/" between segments).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# What an escaped path may hold as it is (Go's validEncoded): the above, letters,
+# digits, the brackets browsers leave alone, and "%" of the escapes.
+_VALID_ENCODED = frozenset(_PATH_SAFE + "[]%" + string.ascii_letters + string.digits)
 
 
 class Values(dict[str, list[str]]):
@@ -80,9 +85,14 @@ class URL:
     fragment: str = ""
 
     def escaped_path(self) -> str:
-        """The escaped form of ``path``: ``raw_path`` when set, else the default escaping."""
-        if self.raw_path and unquote(self.raw_path) == self.path:
-            return self.raw_path
+        """The escaped form of ``path`` (Go's ``EscapedPath``).
+
+        ``raw_path`` when it is a valid escaping of ``path``, else the default
+        escaping: ``/sp ace`` becomes ``/sp%20ace``.
+        """
+        raw = self.raw_path
+        if raw and unquote(raw) == self.path and _VALID_ENCODED.issuperset(raw):
+            return raw
         return quote(self.path, safe=_PATH_SAFE)
 
     def request_uri(self) -> str:
@@ -143,9 +153,7 @@ def parse_url(raw: str) -> URL:
     Raises:
         ValueError: the URL is malformed, with Go's wording: ``parse "…": …``.
     """
-    # Checked first: urlsplit() silently drops tabs and newlines.
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
-        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
+    _check_controls(raw)  # first: urlsplit() silently drops tabs and newlines
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - reading it validates the port
@@ -173,12 +181,24 @@ def parse_request_uri(raw: str) -> URL:
         if not url.scheme:
             raise ValueError(f"parse {go_quote(raw)}: invalid URI for request")
         return url
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
-        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
+    _check_controls(raw)
     url = URL()
     path, _, query = raw.partition("?")
     _set_path(url, path, query)
     return url
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_controls(raw: str) -> None:
+    """Go's ``stringContainsCTLByte`` check.
+
+    Raises:
+        ValueError: ``raw`` holds an ASCII control character.
+    """
+    if _CONTROL.search(raw):
+        raise ValueError(f"parse {go_quote(raw)}: net/url: invalid control character in URL")
 
 
 def _set_path(url: URL, escaped: str, query: str) -> None:

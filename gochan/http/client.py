@@ -12,7 +12,6 @@ is raised.  A body read to its end hands its connection back to the pool.
 from __future__ import annotations
 
 import ssl
-import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Protocol
@@ -20,6 +19,7 @@ from typing import Final, Protocol
 import h11
 
 from .. import context, net, tls
+from ..time import now
 from ._conn import Conn
 from ._request import (
     Reader,
@@ -29,7 +29,7 @@ from ._request import (
     no_body,
     outgoing_length,
 )
-from ._url import URL, Values
+from ._url import URL, Values, go_quote
 from .header import Header, canonical_header_key
 
 __all__ = [
@@ -58,14 +58,19 @@ _DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
 class URLError(OSError):
     """Go's ``url.Error``: what failed, on which URL, and why: ``Get "http://h/": <err>``.
 
-    Raised by the client for a failed connection or exchange (``err`` is the
-    ``OSError`` or protocol error, also ``__cause__``) and for a redirect
-    policy that stopped (``stopped after 10 redirects``).  A context's
-    cancellation is not wrapped: the context's own error is raised.
+    Raised by the client for a request it cannot send (``unsupported
+    protocol scheme "ftp"``), a failed connection (``Get "http://h/": dial
+    tcp h:80: <err>``) or exchange (``Get "http://h/": EOF`` when the server
+    closes without answering), and a redirect policy that stopped
+    (``stopped after 10 redirects``).  ``err`` is the underlying exception
+    (also ``__cause__``), or the message when there is none; ``during``
+    says what was under way, as Go's ``net.OpError`` does (``dial tcp
+    h:80: ``).  A context's cancellation is not wrapped: the context's own
+    error is raised.
     """
 
-    def __init__(self, op: str, url: str, err: BaseException | str) -> None:
-        super().__init__(f'{op} "{url}": {err}')
+    def __init__(self, op: str, url: str, err: BaseException | str, *, during: str = "") -> None:
+        super().__init__(f'{op} "{url}": {during}{err}')
         self.op = op
         self.url = url
         self.err = err
@@ -98,7 +103,8 @@ class Transport:
     servers of ``https`` URLs (default: ``ssl.create_default_context()``,
     the system's trust store).  At most ``max_idle_conns_per_host`` idle
     connections are kept per host (Go's default, 2) and dropped after
-    ``idle_conn_timeout`` seconds.  Use one transport from one thread.
+    ``idle_conn_timeout`` seconds (on the runtime's clock, as timers).  Use
+    one transport from one thread.
     """
 
     def __init__(
@@ -129,37 +135,45 @@ class Transport:
         Raises:
             Canceled: the request's context was cancelled.
             DeadlineExceeded: its deadline passed.
-            URLError: the connection or the exchange failed.
-            ValueError: the URL has no host or an unsupported scheme.
+            URLError: the URL has no host or an unsupported scheme, or the
+                connection or the exchange failed.
         """
         url = req.url
+        unusable = ""
         if url.scheme not in _DEFAULT_PORTS:
-            raise ValueError(f"unsupported protocol scheme {url.scheme!r}")
-        if not url.host:
-            raise ValueError("http: no Host in request URL")
+            unusable = f"unsupported protocol scheme {go_quote(url.scheme)}"
+        elif not url.host:
+            unusable = "http: no Host in request URL"
+        if unusable:
+            req.body.close()
+            raise URLError(_op(req.method), _redacted(url), unusable)
         ctx = req.context()
         key = (url.scheme, _host_port(url))
         while True:
             err = ctx.err()
             if err is not None:
-                _close_body(req)
+                req.body.close()
                 raise err
-            pc = self._get_conn(ctx, key, req)
+            try:
+                pc = self._get_conn(ctx, key, req)
+            except BaseException:
+                req.body.close()
+                raise
             stop = context.after_func(ctx, pc.conn.close)
             try:
                 return self._exchange(pc, req, stop)
-            except (OSError, h11.ProtocolError) as failure:
+            except (OSError, EOFError, h11.ProtocolError) as failure:
                 stop()
                 pc.conn.close()
                 err = ctx.err()
                 if err is not None:
-                    _close_body(req)
+                    req.body.close()
                     raise err from None
                 if pc.reused and _replayable(req) and _nothing_received(pc):
-                    if req.get_body is not None and req.body is not None:
+                    if req.get_body is not None:
                         req.body = req.get_body()
                     continue
-                _close_body(req)
+                req.body.close()
                 raise URLError(_op(req.method), _redacted(url), failure) from failure
 
     def close_idle_connections(self) -> None:
@@ -173,16 +187,22 @@ class Transport:
 
     def _get_conn(self, ctx: context.Context, key: tuple[str, str], req: Request) -> _PersistConn:
         conns = self._idle.get(key)
-        now = _time.monotonic()
+        current = now()
         while conns:
             pc = conns.pop()
-            if now - pc.idle_since < self.idle_conn_timeout:
+            if current - pc.idle_since < self.idle_conn_timeout:
                 pc.reused = True
                 return pc
             pc.conn.close()
-        return _PersistConn(key, self._dial(ctx, key, req.url.hostname()))
+        return _PersistConn(key, self._dial(ctx, key, req))
 
-    def _dial(self, ctx: context.Context, key: tuple[str, str], hostname: str) -> Conn:
+    def _dial(self, ctx: context.Context, key: tuple[str, str], req: Request) -> Conn:
+        """A new connection for ``req``, through TLS for https.
+
+        Raises:
+            Canceled, DeadlineExceeded: ``ctx`` ended first.
+            URLError: the connection or the TLS handshake failed.
+        """
         scheme, address = key
         try:
             conn = self.dial_context(ctx, "tcp", address)
@@ -190,7 +210,9 @@ class Transport:
             cerr = ctx.err()
             if cerr is not None:
                 raise cerr from None
-            raise URLError("dial", address, err) from err
+            raise URLError(
+                _op(req.method), _redacted(req.url), err, during=f"dial tcp {address}: "
+            ) from err
         if scheme != "https":
             return conn
         if self.tls_client_config is None:
@@ -198,18 +220,16 @@ class Transport:
         if not isinstance(conn, net.Conn):
             conn.close()
             raise TypeError("http: https needs a gochan.net.Conn to run TLS over")
+        hostname = req.url.hostname()
         tls_conn = tls.client(conn, self.tls_client_config, server_hostname=hostname)
-        stop = context.after_func(ctx, conn.close)
         try:
-            tls_conn.handshake()
-        except OSError:
+            tls_conn.handshake_context(ctx)
+        except OSError as err:
             conn.close()
             cerr = ctx.err()
             if cerr is not None:
                 raise cerr from None
-            raise
-        finally:
-            stop()
+            raise URLError(_op(req.method), _redacted(req.url), err) from err
         return tls_conn
 
     def _put_idle(self, pc: _PersistConn) -> None:
@@ -223,7 +243,7 @@ class Transport:
         if len(conns) >= self.max_idle_conns_per_host:
             pc.conn.close()
             return
-        pc.idle_since = _time.monotonic()
+        pc.idle_since = now()
         conns.append(pc)
 
     # -- one exchange ----------------------------------------------------------------
@@ -235,7 +255,7 @@ class Transport:
         target = req.url.request_uri() if req.method != "CONNECT" else req.url.host
         out = [h.send(h11.Request(method=req.method, target=target, headers=headers)) or b""]
         body = req.body
-        if body is not None and body is not no_body:
+        if body is not no_body:
             try:
                 chunk = body.read(_WRITE_CHUNK)
                 while chunk:
@@ -252,7 +272,7 @@ class Transport:
         while isinstance(event, h11.InformationalResponse):
             event = _next_event(pc)
         if not isinstance(event, h11.Response):
-            raise h11.RemoteProtocolError("server closed the connection before answering")
+            raise EOFError("EOF")  # ConnectionClosed: the server closed without answering
         resp = _response_from(event, req)
         reader = _ResponseBody(self, pc, stop, req.context())
         resp.body = reader
@@ -261,12 +281,23 @@ class Transport:
 
 
 def _next_event(pc: _PersistConn) -> object:
+    """The next h11 event, reading the connection as long as h11 needs data.
+
+    Raises:
+        EOFError: the server closed the connection before the response's
+            header (Go's ``EOF``), or in the middle of it (``unexpected EOF``).
+        OSError: the connection failed.
+        h11.ProtocolError: the server broke the protocol.
+    """
     h = pc.h11
     while True:
         event = h.next_event()
         if event is not h11.NEED_DATA:
             return event
-        h.receive_data(pc.conn.read(_READ_SIZE))
+        data = pc.conn.read(_READ_SIZE)
+        if not data and h.their_state is h11.SEND_RESPONSE:
+            raise EOFError("unexpected EOF" if h.trailing_data[0] else "EOF")
+        h.receive_data(data)
 
 
 def _nothing_received(pc: _PersistConn) -> bool:
@@ -322,7 +353,9 @@ class _ResponseBody:
     """A response's body, read from its connection (Go's ``bodyEOFSignal``).
 
     The end of the body stops watching the context and hands the connection
-    back to the pool; closing it before the end closes the connection.
+    back to the pool; closing it before the end closes the connection.  A
+    read after the end returns ``b""``; a read after ``close()`` raises
+    ``ValueError`` (Go's ``http: read on closed response body``).
     """
 
     def __init__(
@@ -333,6 +366,7 @@ class _ResponseBody:
         self._stop = stop
         self._ctx = ctx
         self._pending = b""
+        self._closed = False
         self.on_end: list[Callable[[], object]] = []  # run once, at the end or on close
 
     def peek(self) -> None:
@@ -340,6 +374,8 @@ class _ResponseBody:
         self._pending = self._next()
 
     def read(self, n: int = -1, /) -> bytes:
+        if self._closed:
+            raise ValueError("http: read on closed response body")
         if n < 0:
             chunks = [self._pending]
             self._pending = b""
@@ -371,6 +407,7 @@ class _ResponseBody:
         return b""
 
     def close(self) -> None:
+        self._closed = True
         self._pending = b""
         self._finish(keep=False)
 
@@ -440,8 +477,8 @@ class Client:
             DeadlineExceeded: the request's context's deadline passed.
             TimeoutError: the client's ``timeout`` passed (Go's message,
                 ``(Client.Timeout exceeded while awaiting headers)``).
-            URLError: the connection or exchange failed, or a redirect was refused.
-            ValueError: the URL is unusable (no host, unsupported scheme).
+            URLError: the URL is unusable (no host, unsupported scheme), the
+                connection or exchange failed, or a redirect was refused.
         """
         transport = self.transport if self.transport is not None else default_transport
         check = self.check_redirect if self.check_redirect is not None else default_check_redirect
@@ -477,7 +514,7 @@ class Client:
     def _follow(self, transport: RoundTripper, check: CheckRedirect, req: Request) -> Response:
         via: list[Request] = []
         first = req
-        initial_header = req.header.clone()
+        initial_header: Header | None = None  # first's, copied at the first redirect
         while True:
             resp = transport.round_trip(req)
             method, follow, include_body = _redirect_behavior(req.method, resp, first)
@@ -504,6 +541,8 @@ class Client:
                 next_req.body = first.get_body()
                 next_req.get_body = first.get_body
                 next_req.content_length = first.content_length
+            if initial_header is None:
+                initial_header = first.header.clone()
             for key, values in initial_header.items():
                 if key not in _SENSITIVE or _same_or_subdomain(
                     first.url.hostname(), target.hostname()
@@ -595,14 +634,9 @@ def _redirect_behavior(method: str, resp: Response, first: Request) -> tuple[str
 
 def _replayable(req: Request) -> bool:
     """Go's ``isReplayable``: a body that can be made again, and a method safe to repeat."""
-    if req.body is not None and req.body is not no_body and req.get_body is None:
+    if req.body is not no_body and req.get_body is None:
         return False
     return req.method in ("GET", "HEAD", "OPTIONS", "TRACE") or "Idempotency-Key" in req.header
-
-
-def _close_body(req: Request) -> None:
-    if req.body is not None:
-        req.body.close()
 
 
 def _same_or_subdomain(original: str, target: str) -> bool:

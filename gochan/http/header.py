@@ -19,6 +19,30 @@ def is_token(s: str) -> bool:
     return bool(s) and all(c in _TOKEN for c in s)
 
 
+def _canonical(key: str) -> str:
+    if not is_token(key):
+        return key
+    return "-".join(part[:1].upper() + part[1:].lower() for part in key.split("-"))
+
+
+# Go's commonHeader table: the field names most messages carry, found by a
+# dict lookup in their canonical and their lower-case spelling.
+_COMMON = {
+    spelling: canonical
+    for canonical in (
+        "Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Accept-Ranges",
+        "Cache-Control", "Cc", "Connection", "Content-Id", "Content-Language",
+        "Content-Length", "Content-Transfer-Encoding", "Content-Type", "Cookie", "Date",
+        "Dkim-Signature", "Etag", "Expires", "From", "Host", "If-Modified-Since",
+        "If-None-Match", "In-Reply-To", "Last-Modified", "Location", "Message-Id",
+        "Mime-Version", "Pragma", "Received", "Return-Path", "Server", "Set-Cookie",
+        "Subject", "To", "Transfer-Encoding", "User-Agent", "Via", "X-Forwarded-For",
+        "X-Imforwards", "X-Powered-By",
+    )
+    for spelling in (canonical, canonical.lower())
+}  # fmt: skip
+
+
 def canonical_header_key(key: str) -> str:
     """The canonical form of a header field name (Go's ``http.CanonicalHeaderKey``).
 
@@ -27,9 +51,8 @@ def canonical_header_key(key: str) -> str:
     holding a space or any other character that is not a token character
     is returned unchanged, as Go does.  Never blocks.
     """
-    if not is_token(key):
-        return key
-    return "-".join(part[:1].upper() + part[1:].lower() for part in key.split("-"))
+    found = _COMMON.get(key)
+    return found if found is not None else _canonical(key)
 
 
 class Header(dict[str, list[str]]):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 import ssl
+from typing import Final
 
 from .. import context, net, tls
-from ..runtime import go
+from ..sync import WaitGroup
+from ..time import after_func
 from . import client as _client
 from . import server as _server
 from ._handler import Handler, HandlerFunc, check_write_header_code
-from ._request import Reader, Request, Response, new_request_with_context, no_body
+from ._request import Reader, Request, Response, new_request_with_context
 from ._sniff import SNIFF_LEN, detect_content_type
 from ._status import StatusOK, status_text
 from ._url import parse_request_uri
@@ -119,7 +121,8 @@ def new_request(method: str, target: str, body: Reader | bytes | None = None) ->
 
     ``target`` is a path (``"/items/1?x=y"``) or an absolute URL; the host
     is ``example.com`` unless the URL names one, ``remote_addr`` is
-    ``192.0.2.1:1234``, and the body is never ``None``.  For tests: it
+    ``192.0.2.1:1234``, and the body :data:`~gochan.http.no_body` unless
+    given.  For tests: it
     calls no network and never blocks.
 
     Raises:
@@ -130,19 +133,21 @@ def new_request(method: str, target: str, body: Reader | bytes | None = None) ->
     request.request_uri = target
     request.host = request.url.host or "example.com"
     request.remote_addr = "192.0.2.1:1234"
-    if request.body is None:
-        request.body = no_body
     return request
+
+
+# How long close() waits before it logs the connections it is waiting for (Go's).
+_CLOSE_HANG_REPORT: Final = 5.0
 
 
 class Server:
     """Go's ``httptest.Server``: a live HTTP server on 127.0.0.1, for tests.
 
     ``url`` is its base URL (``http://127.0.0.1:PORT``); ``client()`` a
-    client for it (for a TLS server, one that trusts its certificate).  The
-    server runs in a goroutine of the thread that made it.  ``close()`` (or
-    the end of a ``with`` block) closes it, its connections and the
-    client's idle connections.
+    client for it (for a TLS server, one that trusts its certificate);
+    ``config`` the :class:`~gochan.http.Server` serving it.  The server runs
+    in goroutines of the thread that made it.  ``close()`` (or the end of a
+    ``with`` block) stops it once its outstanding requests are answered.
     """
 
     def __init__(
@@ -157,19 +162,50 @@ class Server:
         self.config = _server.Server(handler=handler)
         self._transport = _client.Transport()
         self._closed = False
-        go(self.config.serve, self.listener)
+        self._serving = WaitGroup()  # the goroutine of config.serve()
+        self._serving.go(self.config.serve, self.listener)
 
     def client(self) -> _client.Client:
         """A client whose transport is this server's (Go's ``Server.Client``)."""
         return _client.Client(transport=self._transport)
 
     def close(self) -> None:
-        """Close the server and every connection to it; never blocks."""
+        """Shut the server down and wait for its outstanding requests (Go's ``Server.Close``).
+
+        Stops accepting, closes the connections that are idle or have sent
+        nothing yet, and lets each active one finish its response and close
+        (keep-alives are off from now on); then closes the idle connections
+        of :data:`~gochan.http.default_transport` and of ``client()``'s
+        transport.  Blocks the calling goroutine until every connection has
+        ended; after 5 seconds it logs the ones it still waits for on the
+        ``gochan.http`` logger, as Go prints them.  A handler that never
+        returns keeps it waiting, as in Go.  Closing again does nothing.
+        """
         if self._closed:
             return
         self._closed = True
-        self.config.close()
+        config = self.config
+        config._shutting_down = True  # each active connection closes after its response
+        self.listener.close()
+        config._close_idle_conns(new_grace=0)
+        _client.default_transport.close_idle_connections()
         self._transport.close_idle_connections()
+        report = after_func(_CLOSE_HANG_REPORT, self._report_hang)
+        try:
+            self._serving.wait()  # no connection is accepted from here on
+            config._serving.wait()
+        finally:
+            report.stop()
+
+    def _report_hang(self) -> None:
+        lines = [
+            f"  {conn.remote_addr} in state {conn.state.value}"
+            for conn in sorted(self.config._conns, key=lambda conn: conn.remote_addr)
+        ]
+        _server.log.warning(
+            "httptest.Server blocked in Close after 5 seconds, waiting for connections:\n%s",
+            "\n".join(lines),
+        )
 
     def __enter__(self) -> Server:
         return self

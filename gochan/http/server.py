@@ -29,12 +29,20 @@ from .. import context, net, tls
 from .._chan import Chan
 from .._select import default, recv, select
 from ..runtime import go
-from ..time import after
+from ..sync import WaitGroup
+from ..time import after, now
 from ._conn import Conn, Listener
 from ._handler import Handler, HandlerFunc, check_write_header_code, handler_func
 from ._request import Request, no_body
 from ._sniff import SNIFF_LEN, detect_content_type
-from ._status import StatusInternalServerError, StatusOK, status_text
+from ._status import (
+    StatusBadRequest,
+    StatusInternalServerError,
+    StatusNotImplemented,
+    StatusOK,
+    StatusRequestHeaderFieldsTooLarge,
+    status_text,
+)
 from ._url import parse_request_uri
 from .header import Header, canonical_header_key
 from .mux import default_serve_mux
@@ -50,8 +58,11 @@ _BUFFER_BEFORE_CHUNKING: Final = 2048
 # reads and discards after the handler to keep the connection.
 _MAX_POST_HANDLER_READ: Final = 256 << 10
 _READ_SIZE: Final = 64 << 10
-# Go's DefaultMaxHeaderBytes.
+# Go's DefaultMaxHeaderBytes, and the slack Go's reader allows beyond a server's limit.
 _DEFAULT_MAX_HEADER_BYTES: Final = 1 << 20
+_HEADER_SLACK: Final = 4096
+# Go's rstAvoidanceDelay: how long a refused client may go on sending.
+_RST_AVOIDANCE_DELAY: Final = 0.5
 # Shutdown polls for quiescence, as Go's does, doubling up to this.
 _SHUTDOWN_POLL_MAX: Final = 0.5
 # A connection that has sent nothing for this long counts as idle for shutdown (Go's rule).
@@ -74,6 +85,11 @@ class Server:
     ``read_timeout``), ``write_timeout`` writing the response (from the end
     of the request's header), ``idle_timeout`` waiting for the next request
     on a kept-alive connection (default: ``read_timeout``).
+    ``max_header_bytes`` bounds a request's line and header fields
+    (default 1 MB; like Go, 4 KB more get through), beyond which the client
+    gets ``431 Request Header Fields Too Large``.  Timeouts run on
+    the runtime's clock, as timers do, so a
+    :class:`~gochan.testing.VirtualClock` governs them.
 
     A handler's exception is logged on the ``gochan.http`` logger and the
     client gets ``500 Internal Server Error`` (if nothing was sent yet) and
@@ -101,6 +117,7 @@ class Server:
         self.max_header_bytes = max_header_bytes
         self._listeners: set[Listener] = set()
         self._conns: set[_ServerConn] = set()
+        self._serving = WaitGroup()  # one count per connection goroutine, till it ends
         self._shutting_down = False
         # The parent of every request's context: cancelled by close(), and by
         # shutdown() when its grace period ends first.
@@ -133,7 +150,7 @@ class Server:
                     raise
                 server_conn = _ServerConn(self, conn, serve_request)
                 self._conns.add(server_conn)
-                go(server_conn.serve)
+                self._serving.go(server_conn.serve)
         finally:
             self._listeners.discard(listener)
             listener.close()
@@ -203,12 +220,15 @@ class Server:
         for listener in list(self._listeners):
             listener.close()
 
-    def _close_idle_conns(self) -> bool:
-        """Close the idle connections; whether none is left at all."""
+    def _close_idle_conns(self, new_grace: float = _NEW_CONN_GRACE) -> bool:
+        """Close the idle connections; whether none is left at all.
+
+        A connection that has sent nothing for ``new_grace`` seconds counts as idle.
+        """
         quiet = True
-        now = _time.monotonic()
+        current = now()
         for conn in list(self._conns):
-            stale_new = conn.state is _State.NEW and now - conn.state_since > _NEW_CONN_GRACE
+            stale_new = conn.state is _State.NEW and current - conn.state_since >= new_grace
             if conn.state is _State.IDLE or stale_new:
                 conn.conn.close()
                 self._conns.discard(conn)
@@ -255,13 +275,13 @@ class _ServerConn:
         self.conn = conn
         self.serve_request = serve_request
         self.remote_addr = str(conn.remote_addr())
-        self.h11 = h11.Connection(
-            h11.SERVER,
-            max_incomplete_event_size=server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES,
-        )
+        # Go's limit on a request's line and header fields: max_header_bytes plus slack.
+        self.max_head_size = (server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES) + _HEADER_SLACK
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=self.max_head_size)
         self.state = _State.NEW  # written by serve() only
-        self.state_since = _time.monotonic()
+        self.state_since = now()
         self.broken = False  # a read or write on the connection failed
+        self.received = 0  # bytes handed to h11 so far
         # The current request's context, once its handler asked for it.
         self.cancel_request: context.CancelFunc | None = None
         self.want_watch = False  # the handler asked for the context before the body ended
@@ -295,7 +315,7 @@ class _ServerConn:
 
     def _set_state(self, state: _State) -> None:
         self.state = state
-        self.state_since = _time.monotonic()
+        self.state_since = now()
 
     def _read_request(self, first: bool) -> Request | None:
         """The next request, or None when the client is done with the connection."""
@@ -303,27 +323,35 @@ class _ServerConn:
         header_timeout = server.read_header_timeout or server.read_timeout
         idle_timeout = server.idle_timeout or server.read_timeout
         if not first and idle_timeout:
-            self.conn.set_read_deadline(_time.monotonic() + idle_timeout)
+            self.conn.set_read_deadline(now() + idle_timeout)
+        received_before = self.received
         try:
             event = self._next_event(header_timeout)
         except h11.RemoteProtocolError as err:
-            self._reject(err)
+            self._reject(err.error_status_hint, err)
             return None
         except TimeoutError:
             return None
         if not isinstance(event, h11.Request):
             return None  # ConnectionClosed
-        now = _time.monotonic()
+        # h11 bounds only a head still incomplete, so one that came whole is
+        # measured here, unless it cannot be that large: the head is within
+        # what was read for it and what was left of the last read before.
+        may_be_large = self.received - received_before + _READ_SIZE > self.max_head_size
+        if may_be_large and _head_size(event) > self.max_head_size:
+            self._reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
+            return None
+        header_end = now()
         if server.read_timeout:
-            self.conn.set_read_deadline(now + server.read_timeout)
+            self.conn.set_read_deadline(header_end + server.read_timeout)
         elif header_timeout:
             self.conn.set_read_deadline(None)
         if server.write_timeout:
-            self.conn.set_write_deadline(now + server.write_timeout)
+            self.conn.set_write_deadline(header_end + server.write_timeout)
         try:
             return self._request_from(event)
         except ValueError as err:
-            self._reject(err)
+            self._reject(StatusBadRequest, err)
             return None
 
     def _next_event(self, header_timeout: float = 0) -> object:
@@ -338,8 +366,9 @@ class _ServerConn:
             if event is not h11.NEED_DATA:
                 return event
             data = self._read()
+            self.received += len(data)
             if header_timeout:
-                self.conn.set_read_deadline(_time.monotonic() + header_timeout)
+                self.conn.set_read_deadline(now() + header_timeout)
                 header_timeout = 0
             h.receive_data(data)
 
@@ -390,15 +419,42 @@ class _ServerConn:
         request._make_ctx = self._request_context
         return request
 
-    def _reject(self, err: Exception) -> None:
-        """Answer a malformed request as Go does: ``400 Bad Request``, then close."""
-        log.debug("http: bad request from %s: %s", self.remote_addr, err)
-        body = b"400 Bad Request"
+    def _reject(self, code: int, why: object) -> None:
+        """Answer a request that cannot be served as Go does; the connection then closes.
+
+        ``431 Request Header Fields Too Large`` past ``max_header_bytes``,
+        ``501 Not Implemented`` for a transfer coding other than chunked,
+        ``400 Bad Request`` for anything else malformed.
+        """
+        log.debug("http: bad request from %s: %s", self.remote_addr, why)
+        if code == StatusRequestHeaderFieldsTooLarge:
+            body = "431 Request Header Fields Too Large"
+        elif code == StatusNotImplemented:
+            body = "Unsupported transfer encoding"
+        else:
+            code, body = StatusBadRequest, "400 Bad Request"
         head = (
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"HTTP/1.1 {code} {status_text(code)}\r\nContent-Type: text/plain; charset=utf-8\r\n"
             f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
         )
-        self.conn.write(head.encode() + body)
+        self.conn.write((head + body).encode())
+        if code == StatusRequestHeaderFieldsTooLarge:
+            self._close_write_and_wait()
+
+    def _close_write_and_wait(self) -> None:
+        """Go's ``closeWriteAndWait``: end our side, then read for a while before closing.
+
+        The client may still be sending the request we refused; closing with
+        its bytes unread would reset the connection and could lose our answer
+        on the way.  So the rest is read and dropped, for half a second at most.
+        """
+        conn = self.conn
+        if isinstance(conn, net.Conn):
+            conn.close_write()
+        conn.set_read_deadline(now() + _RST_AVOIDANCE_DELAY)
+        with contextlib.suppress(OSError):
+            while conn.read(_READ_SIZE):
+                pass
 
     # -- one exchange --------------------------------------------------------------
 
@@ -481,7 +537,7 @@ class _ServerConn:
             return
         self.watcher_done = None
         if select(recv(done), default) is default:  # still blocked in its read: wake it
-            self.conn.set_read_deadline(_time.monotonic() - 1)
+            self.conn.set_read_deadline(now() - 1)
             done.recv()
             self.conn.set_read_deadline(None)
 
@@ -653,6 +709,14 @@ class _ResponseWriter:
             raise
 
 
+def _head_size(request: h11.Request) -> int:
+    """The size of the request line and header fields as sent, give or take whitespace."""
+    size = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n\r\n")
+    for name, value in request.headers.raw_items():
+        size += len(name) + len(value) + len(b": \r\n")
+    return size
+
+
 def _wire(header: Header) -> list[tuple[bytes, bytes]]:
     return [
         (key.encode("latin-1"), value.encode("latin-1"))
@@ -672,7 +736,7 @@ _date_cache: tuple[int, str] = (0, "")
 def _http_date() -> str:
     """The ``Date`` header for now, made once a second."""
     global _date_cache
-    now = int(_time.time())
-    if _date_cache[0] != now:
-        _date_cache = (now, formatdate(now, usegmt=True))
+    second = int(_time.time())  # the wall clock: the Date header says when, not how long
+    if _date_cache[0] != second:
+        _date_cache = (second, formatdate(second, usegmt=True))
     return _date_cache[1]

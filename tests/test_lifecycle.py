@@ -1,0 +1,197 @@
+"""What a program leaves behind once it ended: nothing of it stays alive.
+
+After ``run()`` returns or raises, no greenlet, goroutine, argument or
+channel of the program may be reachable; after a thread that used gochan
+ends, neither may its runtime.  Greenlets are counted with ``gc`` (the
+count may drop meanwhile: greenlet frees a finished thread's main greenlet
+lazily, an earlier test's too), and arguments watched through weak references.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+from collections.abc import Callable
+
+import pytest
+from greenlet import greenlet
+
+from gochan import Chan, Deadlock, GoroutinePanic, Mutex, go, run
+from gochan._core import Runtime, get_runtime
+from gochan.testing import wait_blocked
+
+# The programs below leave goroutines parked on purpose, for their end to end them.
+pytestmark = pytest.mark.gochan_leak_check(False)
+
+GOROUTINES = 1_000
+JOIN_TIMEOUT = 10.0
+# Plugins the inner pytest sessions do without: hypothesis alone takes seconds to start.
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+
+
+class Arg:
+    """A goroutine's argument, watched through a weak reference."""
+
+
+def live(kind: type) -> int:
+    """How many objects of ``kind`` are alive, once the garbage is collected."""
+    gc.collect()
+    return sum(isinstance(o, kind) for o in gc.get_objects())
+
+
+def program(
+    args: list[weakref.ref[Arg]], ending: str = "return", n: int = GOROUTINES
+) -> Callable[[], None]:
+    """A main that starts ``n`` goroutines: half of them end, half stay parked."""
+
+    def main() -> None:
+        ch = Chan[int]()
+
+        def worker(arg: Arg, ch: Chan[int]) -> None:
+            ch.recv()
+
+        for _ in range(n):
+            arg = Arg()
+            args.append(weakref.ref(arg))
+            go(worker, arg, ch)
+        wait_blocked(n)
+        for _ in range(n // 2):
+            ch.send(1)
+        if ending == "panic":
+            go(lambda: 1 / 0)
+            Chan[int]().recv()
+        elif ending == "deadlock":
+            Chan[int]().recv()
+
+    return main
+
+
+@pytest.mark.parametrize(
+    ("ending", "raises"),
+    [("return", None), ("panic", GoroutinePanic), ("deadlock", Deadlock)],
+)
+def test_run_leaves_no_greenlet_nor_argument_behind(
+    ending: str, raises: type[BaseException] | None
+) -> None:
+    def once() -> None:
+        if raises is None:
+            run(program(args, ending))
+        else:
+            with pytest.raises(raises):
+                run(program(args, ending))
+
+    args: list[weakref.ref[Arg]] = []
+    once()  # this thread's first program makes its main greenlet
+    before = live(greenlet)
+    for _ in range(3):
+        once()
+    assert live(greenlet) <= before
+    assert sum(ref() is not None for ref in args) == 0
+
+
+def test_a_script_that_then_calls_run_leaves_nothing_behind() -> None:
+    # A plain script's program (its code the implicit main goroutine), then
+    # run(), which ends the script's program first.
+    args: list[weakref.ref[Arg]] = []
+    run(program(args))
+    before = live(greenlet)
+    ch = Chan[int]()
+    arg = Arg()
+    args.append(weakref.ref(arg))
+    go(lambda arg: ch.recv(), arg)
+    del arg
+    ch.send(0)  # blocks: this code is now the main goroutine
+    run(program(args))
+    assert live(greenlet) <= before
+    assert sum(ref() is not None for ref in args) == 0
+
+
+def test_the_pytest_plugin_leaves_nothing_behind_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from gochan import Chan, go
+        from gochan.testing import wait_blocked
+
+        @pytest.mark.gochan(leak_check=False)
+        @pytest.mark.parametrize("n", range(10))
+        def test_parks_goroutines(n):
+            ch = Chan[int]()
+            for _ in range(100):
+                go(ch.recv)
+            wait_blocked(100)
+        """
+    )
+    # A first session makes whatever pytest keeps from one session to the next.
+    pytester.runpytest(*QUIET).assert_outcomes(passed=10)
+    before = live(greenlet)
+    pytester.runpytest(*QUIET).assert_outcomes(passed=10)
+    assert live(greenlet) <= before
+
+
+def in_threads(target: Callable[[], None], n: int) -> list[weakref.ref[Runtime]]:
+    """Run ``target`` on ``n`` threads at once; the runtimes they used, weakly."""
+    runtimes: list[weakref.ref[Runtime]] = []
+
+    def body() -> None:
+        runtimes.append(weakref.ref(get_runtime()))
+        target()
+
+    threads = [threading.Thread(target=body) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(JOIN_TIMEOUT)
+        assert not t.is_alive()
+    return runtimes
+
+
+def assert_threads_left_nothing(runtimes: list[weakref.ref[Runtime]], greenlets: int) -> None:
+    """No runtime of the threads is alive, nor any greenlet beyond ``greenlets``.
+
+    greenlet frees the main greenlet of a finished thread lazily: the last
+    thread's may still be there.
+    """
+    assert live(greenlet) <= greenlets + 1
+    assert sum(ref() is not None for ref in runtimes) == 0
+
+
+def test_a_finished_thread_leaves_no_runtime_behind() -> None:
+    def uses_run() -> None:
+        run(program([], n=20))
+
+    greenlets = live(greenlet)
+    assert_threads_left_nothing(in_threads(uses_run, 50), greenlets)
+
+
+def test_a_thread_that_ends_its_script_ends_its_goroutines_and_frees_them() -> None:
+    # A thread's plain-script program (no run()) ends as the thread ends, as
+    # the main thread's does at exit: finally blocks run, even one that asks
+    # for the runtime (a Mutex does), and nothing is left.
+    ended: list[int] = []
+    args: list[weakref.ref[Arg]] = []
+
+    def script() -> None:
+        mu = Mutex()
+        ch = Chan[int]()
+
+        def worker(arg: Arg) -> None:
+            try:
+                ch.recv()
+            finally:
+                with mu:
+                    ended.append(1)
+
+        for _ in range(10):
+            arg = Arg()
+            args.append(weakref.ref(arg))
+            go(worker, arg)
+        del arg
+        wait_blocked(10)
+
+    greenlets = live(greenlet)
+    runtimes = in_threads(script, 50)
+    assert len(ended) == 500
+    assert_threads_left_nothing(runtimes, greenlets)
+    assert sum(ref() is not None for ref in args) == 0
