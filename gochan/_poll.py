@@ -38,10 +38,10 @@ class FD:
 
     ``rt`` owns it; ``pd`` is its poll descriptor, closed (``pd.closing``)
     exactly when the descriptor is, and ``r`` and ``w`` are ``pd``'s two
-    sides, kept here to save the hot paths a lookup.  ``sysclose()`` closes the descriptor
-    itself; ``error(op, err)`` is the exception for an ``op`` (``"read"``,
-    ``"write"``) that fails with the :class:`PollError` ``err``.  Used on
-    ``rt``'s thread only: its owner calls :meth:`check_thread` first.
+    sides, kept here to save the hot paths a lookup.  ``sysclose()`` closes
+    the descriptor itself; ``error(op, err)`` is the exception for an ``op``
+    (``"read"``, ``"write"``) that fails with the :class:`PollError` ``err``.
+    Used on ``rt``'s thread only: its owner calls :meth:`check_thread` first.
     """
 
     __slots__ = ("error", "fd", "pd", "r", "rt", "streak", "sysclose", "w")
@@ -57,6 +57,7 @@ class FD:
 
         Raises:
             PermissionError: the OS cannot poll this kind of descriptor.
+            RuntimeError: called on another thread than ``rt``'s.
         """
         self.rt = rt
         self.fd = fd

@@ -1011,7 +1011,7 @@ def _poll_file(rt: Runtime, fd: int, name: str) -> FD:
     return FD(rt, fd, functools.partial(os.close, fd), functools.partial(_closed_error, name))
 
 
-def _closed_error(name: str, op: str, _err: int = PollError.CLOSING) -> ValueError:
+def _closed_error(name: str, op: str, _err: int) -> ValueError:
     """Go's ``os.ErrClosed`` as Python's files say it: a ``ValueError``.
 
     A file has no deadlines: closing is the one way its waits end early.

@@ -150,9 +150,11 @@ def in_threads(target: Callable[[], None], n: int) -> list[weakref.ref[Runtime]]
 def assert_threads_left_nothing(runtimes: list[weakref.ref[Runtime]], greenlets: int) -> None:
     """No runtime of the threads is alive, nor any greenlet beyond ``greenlets``.
 
-    greenlet frees the main greenlet of a finished thread lazily: the last
-    thread's may still be there.
+    greenlet frees the greenlets of a finished thread lazily, at a later
+    switch on the thread that collects them: the last thread's main greenlet
+    may still be there, and a switch here lets greenlet free what it deferred.
     """
+    greenlet(lambda: None).switch()
     assert live(greenlet) <= greenlets + 1
     assert sum(ref() is not None for ref in runtimes) == 0
 

@@ -7,6 +7,7 @@ pollers: the edge-triggered epoll one of Linux and the level-triggered
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -100,6 +101,26 @@ def test_one_readiness_event_wakes_every_waiter_of_a_direction(
         return data
 
     assert run(main) == [b"x", b"y", b"z"]
+
+
+def test_a_closed_descriptor_is_freed_at_once_with_no_cycle_to_collect(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    # A server opens and closes a descriptor per connection: what the
+    # netpoller keeps of one must go with its last reference, not wait for
+    # the cycle collector (whose older generations run rarely).
+    a, _ = pair
+    rt = get_runtime()
+    gc.collect()
+    gc.disable()
+    try:
+        pd = poll_open(rt, a.fileno())
+        pd.r.set_deadline(rt.clock.now() + 60)
+        pd.close()
+        del pd
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_close_wakes_the_waiters_with_closing(pair: tuple[socket.socket, socket.socket]) -> None:

@@ -110,8 +110,10 @@ class PollDesc:
         self.rt = rt
         self.poller = poller
         self.fd = fd
-        self.r = Side(self)  # reads (and accepts)
-        self.w = Side(self)  # writes (and a non-blocking connect)
+        # The sides know the descriptor by its number, not the object, so
+        # that nothing cycles: a closed one is freed when its owner drops it.
+        self.r = Side(rt, poller, fd)  # reads (and accepts)
+        self.w = Side(rt, poller, fd)  # writes (and a non-blocking connect)
 
     @property
     def closing(self) -> bool:
@@ -149,17 +151,10 @@ class PollDesc:
         for side in (self.r, self.w):
             side.g = None
             side.more.clear()
-        self._rearm()
-
-    def _rearm(self) -> None:
-        """Tell a level-triggered poller that the waiters changed."""
-        arm = self.poller.arm
-        if arm is not None:
-            arm(self)
+        self.r.rearm()  # either side's: the poller looks at both
 
     def _check_thread(self) -> None:
-        if self.rt.thread_id != get_ident():
-            raise foreign_thread(f"file descriptor {self.fd}", self.rt.thread_id)
+        _check_thread(self.rt, self.fd)
 
     def __repr__(self) -> str:
         return f"<PollDesc fd={self.fd}>"
@@ -172,10 +167,12 @@ class Side:
     Made with its descriptor; used on the runtime's thread only.
     """
 
-    __slots__ = ("err", "g", "more", "pd", "timer")
+    __slots__ = ("err", "fd", "g", "more", "poller", "rt", "timer")
 
-    def __init__(self, pd: PollDesc) -> None:
-        self.pd = pd
+    def __init__(self, rt: Runtime, poller: Poller, fd: int) -> None:
+        self.rt = rt
+        self.poller = poller
+        self.fd = fd
         # The goroutine waiting, or None: written by the wait, cleared by
         # its wake or its undo.
         self.g: Goroutine | None = None
@@ -204,10 +201,9 @@ class Side:
         err = self.err
         if err:
             return err
-        pd = self.pd
-        rt = pd.rt
+        rt = self.rt
         if rt.running is not getcurrent():
-            pd._check_thread()
+            _check_thread(rt, self.fd)
         g = rt.current or rt.implicit_main()
         if self.g is None:
             self.g = g
@@ -215,9 +211,9 @@ class Side:
             self.more.append(g)
         rt.io_waiting += 1
         rt.countdown = True  # the loop's visits poll while goroutines run
-        arm = pd.poller.arm
+        arm = self.poller.arm  # rearm(), inline on this hot path
         if arm is not None:
-            arm(pd)
+            arm(self.fd)
         rt.park(_IO_WAIT, self)
         return self.err
 
@@ -229,9 +225,8 @@ class Side:
             self.more.remove(g)
         else:
             raise ValueError("not waiting")
-        pd = self.pd
-        pd.rt.io_waiting -= 1
-        pd._rearm()
+        self.rt.io_waiting -= 1
+        self.rearm()
 
     def wake(self) -> None:
         """Ready the goroutines waiting (the poller's, a deadline's, a close's)."""
@@ -239,7 +234,7 @@ class Side:
         if g is None:
             return
         self.g = None
-        rt = self.pd.rt
+        rt = self.rt
         rt.ready(g)
         more = self.more
         rt.io_waiting -= 1 + len(more)
@@ -257,9 +252,8 @@ class Side:
         Raises:
             RuntimeError: called on another thread than the runtime's.
         """
-        pd = self.pd
-        pd._check_thread()
-        rt = pd.rt
+        rt = self.rt
+        _check_thread(rt, self.fd)
         if self.timer is not None:
             rt.timers.cancel(self.timer)
             self.timer = None
@@ -278,7 +272,18 @@ class Side:
         if self.err is not _CLOSING:
             self.err = _TIMEOUT
             self.wake()
-            self.pd._rearm()
+            self.rearm()
+
+    def rearm(self) -> None:
+        """Tell a level-triggered poller that the descriptor's waiters changed."""
+        arm = self.poller.arm
+        if arm is not None:
+            arm(self.fd)
+
+
+def _check_thread(rt: Runtime, fd: int) -> None:
+    if rt.thread_id != get_ident():
+        raise foreign_thread(f"file descriptor {fd}", rt.thread_id)
 
 
 def poll_open(rt: Runtime, fd: int) -> PollDesc:
@@ -336,9 +341,9 @@ class _Waker:
 class Poller:
     """What the runtime needs of a poller; see :class:`EpollPoller` and :class:`SelectorPoller`."""
 
-    # Called by a PollDesc whenever its waiters change, for a level-triggered
-    # poller to follow them; None for an edge-triggered one.
-    arm: Callable[[PollDesc], None] | None = None
+    # Called with a descriptor's number whenever its waiters change, for a
+    # level-triggered poller to follow them; None for an edge-triggered one.
+    arm: Callable[[int], None] | None = None
 
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
@@ -407,18 +412,22 @@ class SelectorPoller(Poller):
         self.selector.register(self._waker.fd, selectors.EVENT_READ, None)
         self.arm = self._arm
 
-    def _arm(self, pd: PollDesc) -> None:
-        events = (selectors.EVENT_READ if pd.r.g is not None else 0) | (
-            selectors.EVENT_WRITE if pd.w.g is not None else 0
-        )
-        key = self.selector.get_map().get(pd.fd)
+    def _arm(self, fd: int) -> None:
+        # A descriptor forgotten is closing: nobody waits on it any more.
+        pd = self.descs.get(fd)
+        events = 0
+        if pd is not None:
+            events = (selectors.EVENT_READ if pd.r.g is not None else 0) | (
+                selectors.EVENT_WRITE if pd.w.g is not None else 0
+            )
+        key = self.selector.get_map().get(fd)
         if key is None:
             if events:
-                self.selector.register(pd.fd, events, pd)
+                self.selector.register(fd, events, pd)
         elif not events:
-            self.selector.unregister(pd.fd)
+            self.selector.unregister(fd)
         elif key.events != events:
-            self.selector.modify(pd.fd, events, pd)
+            self.selector.modify(fd, events, pd)
 
     def _register(self, pd: PollDesc) -> None:
         pass  # armed by its first wait
@@ -438,7 +447,7 @@ class SelectorPoller(Poller):
                 pd.r.wake()
             if mask & selectors.EVENT_WRITE:
                 pd.w.wake()
-            self._arm(pd)
+            self._arm(pd.fd)
         return bool(ready)
 
     def close(self) -> None:
