@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Run gochan's benchmarks against its peers and print one markdown table.
 
+gochan runs twice: compiled (column "gochan compiled", where the compiled
+core is built; the targets are its) and as Python ("gochan Python", the same
+program with GOCHAN_PURE_PYTHON=1).
+
     python bench/run.py                 # full: standard N, 3 repetitions
     python bench/run.py --quick         # N / 10, 3 repetitions (about a minute)
     python bench/run.py -w spawn -w pingpong_unbuffered -r 5
@@ -48,8 +52,12 @@ import common as C
 Record = dict[str, Any]
 
 # Column order of the table; each is bench/bench_<name>.py.
-RUNTIMES = ["gochan", "greenlet", "gevent", "asyncio", "trio", "threads"]
-COLUMN = {"greenlet": "raw greenlet"}
+RUNTIMES = ["gochan", "gochan-py", "greenlet", "gevent", "asyncio", "trio", "threads"]
+COLUMN = {"greenlet": "raw greenlet", "gochan": "gochan compiled", "gochan-py": "gochan Python"}
+# gochan-py: gochan's pure Python build, the same program with GOCHAN_PURE_PYTHON=1;
+# "gochan" runs the compiled build where it is built (docs/design.md, "The compiled core").
+PROGRAM = {"gochan-py": "gochan"}
+PURE_PYTHON = {"gochan-py"}
 RAW = ("greenlet", "pingpong_raw_greenlet")  # the floor every ns/op cell is divided by
 
 
@@ -85,13 +93,13 @@ class Target:
 
 
 TARGETS = [
-    Target("ping-pong / raw greenlet round trip", "pingpong_unbuffered", *RAW, "per_op_ns", 3.0),
-    Target("unbuffered stream / raw greenlet round trip", "unbuffered_stream", *RAW, "per_op_ns", 1.5),
-    Target("buffered stream / gevent Queue", "throughput_buffered", "gevent", "throughput_buffered", "per_op_ns", 0.75),
-    Target("fan-in by select / gevent fan-in", "fanin_select", "gevent", "fanin_select", "per_op_ns", 0.5),
-    Target("spawn + wait / asyncio TaskGroup", "spawn", "asyncio", "spawn", "per_op_ns", 0.35),
-    Target("worker pool / gevent", "worker_pool", "gevent", "worker_pool", "per_op_ns", 0.6),
-    Target("parked memory / bare parked greenlet", "parked_memory", "greenlet", "parked_memory", "bytes_per_goroutine", 1.2),
+    Target("ping-pong / raw greenlet round trip", "pingpong_unbuffered", *RAW, "per_op_ns", 1.5),
+    Target("unbuffered stream / raw greenlet round trip", "unbuffered_stream", *RAW, "per_op_ns", 1.0),
+    Target("buffered stream / gevent Queue", "throughput_buffered", "gevent", "throughput_buffered", "per_op_ns", 0.6),
+    Target("fan-in by select / gevent fan-in", "fanin_select", "gevent", "fanin_select", "per_op_ns", 0.4),
+    Target("spawn + wait / asyncio TaskGroup", "spawn", "asyncio", "spawn", "per_op_ns", 0.15),
+    Target("worker pool / gevent", "worker_pool", "gevent", "worker_pool", "per_op_ns", 0.45),
+    Target("parked memory / bare parked greenlet", "parked_memory", "greenlet", "parked_memory", "bytes_per_goroutine", 1.1),
 ]  # fmt: skip
 
 QUICK_SCALE = 0.1
@@ -99,7 +107,15 @@ MILLION = 1_000_000
 
 
 def program(runtime: str) -> Path:
-    return C.BENCH_DIR / f"bench_{runtime}.py"
+    return C.BENCH_DIR / f"bench_{PROGRAM.get(runtime, runtime)}.py"
+
+
+def runtime_env(runtime: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment of a cell: GOCHAN_PURE_PYTHON set for gochan-py only."""
+    env = {k: v for k, v in env.items() if k != "GOCHAN_PURE_PYTHON"}
+    if runtime in PURE_PYTHON:
+        env["GOCHAN_PURE_PYTHON"] = "1"
+    return env
 
 
 def available(runtimes: Sequence[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -126,7 +142,7 @@ def run_cell(runtime: str, workload: str, env: dict[str, str], timeout: float) -
             [sys.executable, str(program(runtime)), "-w", workload],
             capture_output=True,
             text=True,
-            env=env,
+            env=runtime_env(runtime, env),
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
@@ -135,6 +151,7 @@ def run_cell(runtime: str, workload: str, env: dict[str, str], timeout: float) -
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
     if lines:
         rec = json.loads(lines[-1])
+        rec["runtime"] = runtime  # gochan-py's program calls itself gochan
     if p.returncode != 0 and "error" not in rec:
         tail = (p.stderr.strip().splitlines() or [""])[-1]
         rec["error"] = f"exit {p.returncode}: {tail}"
@@ -262,7 +279,9 @@ def measure_million(args: argparse.Namespace) -> list[Record]:
         "mem_total_gb": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
     }
     records: list[Record] = [meta]
-    for rt in [r for r in ("gochan", "greenlet") if not args.runtime or r in args.runtime]:
+    for rt in [
+        r for r in ("gochan", "gochan-py", "greenlet") if not args.runtime or r in args.runtime
+    ]:
         rec = run_cell(rt, "parked_memory", env, max(args.timeout, 1800.0))
         rec["rep"] = 0
         records.append(rec)
@@ -449,7 +468,7 @@ def render_million(res: Results) -> str:
         "| 1,000,000 parked goroutines | RSS parked (MB) | bytes / goroutine | peak RSS (MB) | spawn + park (s) |",
         "|---|---:|---:|---:|---:|",
     ]
-    for rt in ("gochan", "greenlet"):
+    for rt in ("gochan", "gochan-py", "greenlet"):
         for r in res.cells.get((rt, "parked_memory"), []):
             if "error" in r:
                 out.append(f"| {COLUMN.get(rt, rt)} | ✗ {r['error']} | | | |")

@@ -2,20 +2,29 @@
 
     python docs/gen_reference.py           # rewrite docs/reference.md
     python docs/gen_reference.py --check   # exit 1 if it is out of date
+    python docs/gen_reference.py --stdout  # print it instead
 
 The output depends only on the source: sections come in the order of
 ``SECTIONS``, names within a section in the order they are defined in its
 source modules, and signatures are printed as written.  Every name that
 ``gochan`` or one of its public submodules exports must land in a section,
 or generation fails: the reference cannot silently miss a name.
+
+It reads gochan's Python modules, never the compiled ones (it sets
+``GOCHAN_PURE_PYTHON`` before gochan is imported): signatures as written
+come from Python functions only.  Where a class declares its typed
+signatures under ``if TYPE_CHECKING:`` (as ``Chan`` does for the compiled
+class below it), those are the ones shown.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import importlib
 import inspect
+import os
 import re
 import sys
 from abc import ABC
@@ -25,6 +34,7 @@ from pathlib import Path
 from typing import Any, Generic
 
 REFERENCE = Path(__file__).resolve().parent / "reference.md"
+os.environ["GOCHAN_PURE_PYTHON"] = "1"  # before gochan is imported (see the docstring)
 
 # The modules whose __all__ must be covered.
 PUBLIC_MODULES = (
@@ -129,8 +139,12 @@ LISTED_SECTIONS = frozenset({"Args", "Raises"})  # one "name: text" entry per it
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    parser.add_argument("--stdout", action="store_true", help="print it instead of writing it")
     options = parser.parse_args(argv)
     text = render()
+    if options.stdout:
+        sys.stdout.write(text)
+        return 0
     if options.check:
         if REFERENCE.read_text() != text:
             print(f"{REFERENCE} is out of date: run python docs/gen_reference.py")
@@ -142,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def render() -> str:
     """The whole reference, as Markdown."""
+    if importlib.import_module("gochan.runtime").COMPILED:
+        raise RuntimeError(
+            "the reference is read from the Python modules: run it in a fresh process"
+        )
     placed = _place_names()
     gochan = importlib.import_module("gochan")
     out = [
@@ -349,12 +367,52 @@ def _member_entry(qualname: str, cls: type, name: str, member: object) -> list[s
     decorator = "@classmethod\n" if isinstance(member, classmethod) else ""
     decorator = "@staticmethod\n" if isinstance(member, staticmethod) else decorator
     doc = inspect.getdoc(function)
+    signature = _typed_stub(cls, name) or _signature(function, drop_self=decorator == "")
     return [
         f"#### `{qualname}`",
         "",
-        *_code(f"{decorator}{name}{_signature(function, drop_self=decorator == '')}"),
+        *_code(f"{decorator}{name}{signature}"),
         *(["", _markdown(doc)] if doc else []),
     ]
+
+
+def _typed_stub(cls: type, name: str) -> str | None:
+    """The signature of method ``name`` as a class in ``cls``'s MRO declares it
+    under ``if TYPE_CHECKING:``, without ``self``; None if none does."""
+    for klass in _gochan_mro(cls):
+        for block in _class_body(klass):
+            if not (isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"):
+                continue
+            for node in block.body:
+                if isinstance(node, ast.FunctionDef) and node.name == name:
+                    args = node.args
+                    params = ast.arguments(
+                        posonlyargs=[],
+                        args=args.args[1:],
+                        vararg=args.vararg,
+                        kwonlyargs=args.kwonlyargs,
+                        kw_defaults=args.kw_defaults,
+                        kwarg=args.kwarg,
+                        defaults=args.defaults,
+                    )
+                    returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+                    return f"({ast.unparse(params)}){returns}"
+    return None
+
+
+def _class_body(cls: type) -> list[ast.stmt]:
+    """The statements of ``cls``'s body, found among the sources of the reference's
+    sections (a re-exported class's ``__module__`` is its package's)."""
+    for module_name in dict.fromkeys(s for section in SECTIONS for s in section.sources):
+        for node in _module_tree(module_name).body:
+            if isinstance(node, ast.ClassDef) and node.name == cls.__qualname__:
+                return node.body
+    return []
+
+
+@functools.cache
+def _module_tree(module_name: str) -> ast.Module:
+    return ast.parse(inspect.getsource(importlib.import_module(module_name)))
 
 
 def _doc(obj: object) -> list[str]:

@@ -11,6 +11,8 @@ shadow errgroup's.  Go's I/O packages are submodules only, imported on
 demand: ``from gochan import net``, ``from gochan import exec``.
 """
 
+# First: it chooses between the compiled and the Python core modules.
+from . import _build as _build  # isort: skip
 from . import context as context
 from . import errgroup as errgroup
 from . import semaphore as semaphore

@@ -20,6 +20,9 @@ them.  The program ends the way a Go program does:
   0 when it ends, ``sys.exit``'s code (from any goroutine), 1 with Python's
   traceback for any other exception.
 
+``python -m gochan --version`` prints gochan's version and which build of its
+core runs: compiled, or pure Python and why (:data:`gochan.runtime.COMPILED`).
+
 The dumps are :func:`gochan.stacks`'s, without the frames of gochan and of the
 launcher (runpy) above the script.
 """
@@ -27,6 +30,7 @@ launcher (runpy) above the script.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import runpy
 import signal
@@ -34,12 +38,12 @@ import sys
 import traceback
 from types import FrameType, TracebackType
 
-from ._core import get_runtime
+from . import _build
+from ._core import get_runtime, is_gochan_file
 from ._errors import Deadlock, GoroutinePanic, Panic
 
 EXIT_CRASH = 2  # Go's exit status after a panic, a fatal error or SIGQUIT
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _RUNPY_FILES = frozenset({"<frozen runpy>", runpy.__file__})
 _FRAME_PREFIX = '  File "'  # how stacks() and tracebacks start a frame's line
 
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run a Python script as a Go program: its top level is the main "
         "goroutine; a panic or a deadlock prints every goroutine and exits with status 2.",
     )
+    parser.add_argument("--version", action="version", version=version())
     parser.add_argument("file", help="the script to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="the script's arguments")
     options = parser.parse_args(argv)
@@ -78,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.write(report)
     return EXIT_CRASH
+
+
+def version() -> str:
+    """``gochan <version> (<build>)``: the build is ``compiled`` or ``pure Python: <why>``."""
+    try:
+        number = importlib.metadata.version("gochan")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout, not installed
+        number = "(not installed)"
+    build = "compiled" if _build.COMPILED else f"pure Python: {_build.WHY}"
+    return f"gochan {number} ({build})"
 
 
 def _run_script(path: str) -> str | None:
@@ -141,7 +156,7 @@ def _on_sigquit(signum: int, frame: FrameType | None) -> None:
 
 def _is_internal(filename: str) -> bool:
     """A frame of gochan itself or of the launcher: left out of every dump."""
-    return filename.startswith(_PACKAGE_DIR) or filename in _RUNPY_FILES
+    return is_gochan_file(filename) or filename in _RUNPY_FILES
 
 
 def _without_launcher(dump: str) -> str:

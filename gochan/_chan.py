@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
 from threading import get_ident
-from typing import Any, Final, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 from ._core import (
     Goroutine,
@@ -108,17 +108,13 @@ class RecvChan(_Channel, Generic[T_co]):
         """Go's ``for v := range ch``."""
 
 
-class Chan(SendChan[T], RecvChan[T]):
-    """A Go channel of values of type ``T``: ``Chan[int]()``, ``Chan[str](10)``.
+class _ChanCore:
+    """What a :class:`Chan` is made of: its state and every operation.
 
-    ``cap == 0`` makes an unbuffered channel: a send completes only when a
-    receiver takes the value.  ``cap > 0`` makes a FIFO buffer of that size.
-    A channel belongs to the runtime of the thread that made it; using it
-    from another thread raises ``RuntimeError``.
-
-    Raises:
-        ValueError: ``cap`` is negative.
-        TypeError: ``cap`` is not an ``int``.
+    Apart from :class:`Chan` so that it can be compiled: a compiled class
+    cannot be generic nor derive from the ABCs.  Its methods present
+    themselves as Chan's (see the end of the module).  Untyped here
+    (``value: Any``): :class:`Chan` gives the typed signatures.
     """
 
     # Invariants (checked by _check_invariants after every step in the tests):
@@ -143,7 +139,7 @@ class Chan(SendChan[T], RecvChan[T]):
         self._thread_id = self._rt.thread_id
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
-        self._buf: deque[T] = deque() if cap else _NO_BUFFER
+        self._buf: deque[Any] = deque() if cap else _NO_BUFFER
         # The heads of the queues of parked receivers and senders (a sender
         # holds its value): circular lists linked through the waiters (see
         # _core._waitq), None when empty.
@@ -164,7 +160,7 @@ class Chan(SendChan[T], RecvChan[T]):
         state = " closed" if self._closed else ""
         return f"<Chan cap={self._cap} len={len(self._buf)}{state}>"
 
-    def send(self, value: T) -> None:
+    def send(self, value: Any) -> None:
         """Send ``value``; block until a receiver takes it or buffer room frees up.
 
         Raises:
@@ -223,7 +219,7 @@ class Chan(SendChan[T], RecvChan[T]):
             raise
         g.value = None
 
-    def recv(self) -> T:
+    def recv(self) -> Any:
         """Receive a value; block until one is there.
 
         On a closed and drained channel it returns ``None`` at once (gochan's
@@ -243,7 +239,7 @@ class Chan(SendChan[T], RecvChan[T]):
             if w is not None:
                 rt.runq.append(w.owner)  # rt.ready(), which does not specialize
                 if not self._cap:
-                    return w.value  # type: ignore[no-any-return]
+                    return w.value
                 # Take the buffer's head; the sender's value joins its tail.
                 buf = self._buf
                 buf.append(w.value)
@@ -255,7 +251,7 @@ class Chan(SendChan[T], RecvChan[T]):
             g = rt.current
             if g is not None:
                 g.ok = False  # tells recv_ok() and iteration: closed and drained
-            return None  # type: ignore[return-value]
+            return None
         g = rt.current or rt.implicit_main()
         if self._recvq is None:
             g.next = self._recvq = g  # alone: its prev is never read
@@ -286,9 +282,9 @@ class Chan(SendChan[T], RecvChan[T]):
         g.value = None
         # g.ok, written by close() only, tells recv_ok() and iteration whether
         # it was close() that woke us.
-        return v  # type: ignore[no-any-return]
+        return v
 
-    def recv_ok(self) -> tuple[T, bool]:
+    def recv_ok(self) -> tuple[Any, bool]:
         """Go's ``v, ok := <-ch``: ``(None, False)`` once closed and drained."""
         rt = self._rt
         g = rt.current or rt.implicit_main()
@@ -296,7 +292,7 @@ class Chan(SendChan[T], RecvChan[T]):
         v = self.recv()
         return v, g.ok
 
-    def __iter__(self) -> Iterator[T]:
+    def __iter__(self) -> Iterator[Any]:
         """Go's ``for v := range ch``: ends when the channel is closed and drained."""
         rt = self._rt
         recv = self.recv
@@ -393,6 +389,40 @@ class Chan(SendChan[T], RecvChan[T]):
         assert len(self._buf) <= self._cap, "buffer over capacity"
         assert not (self._closed and (live_recv or live_send)), "waiters on a closed channel"
 
+
+class Chan(_ChanCore, SendChan[T], RecvChan[T]):
+    """A Go channel of values of type ``T``: ``Chan[int]()``, ``Chan[str](10)``.
+
+    ``cap == 0`` makes an unbuffered channel: a send completes only when a
+    receiver takes the value.  ``cap > 0`` makes a FIFO buffer of that size.
+    A channel belongs to the runtime of the thread that made it; using it
+    from another thread raises ``RuntimeError``.
+
+    Raises:
+        ValueError: ``cap`` is negative.
+        TypeError: ``cap`` is not an ``int``.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        # The typed signatures of _ChanCore's methods, which take and give Any.
+
+        def send(self, value: T) -> None: ...
+
+        def recv(self) -> T: ...
+
+        def recv_ok(self) -> tuple[T, bool]: ...
+
+        def __iter__(self) -> Iterator[T]: ...
+
+
+# _ChanCore's methods present themselves as Chan's (``Chan.recv``) in dumps,
+# leak reports and ``ignore=`` lists, compiled or not.
+for _name, _member in vars(_ChanCore).items():
+    if hasattr(_member, "__code__"):  # a method, compiled or not
+        _member.__qualname__ = f"Chan.{_name}"
+del _name, _member
 
 _NO_BUFFER: deque[Any] = deque(maxlen=0)
 

@@ -1,3 +1,5 @@
+# cython: nonecheck=True
+# (compiled: select(None) raises select()'s TypeError rather than read None as a case)
 """select and its cases: recv(), send(), default.
 
 The protocol is Go's (``runtime/select.go``): pass 1 polls every case and
@@ -11,7 +13,7 @@ from __future__ import annotations
 from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
-from ._chan import Chan, RecvChan, SendChan
+from ._chan import NIL, Chan, RecvChan, SendChan
 from ._core import (
     Runtime,
     SelectState,
@@ -32,7 +34,18 @@ _SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
 _TWO_DEFAULTS = "select(): at most one default case, got two (Go: multiple defaults in select)"
 
 
-class Case:
+class _CaseCore:
+    """The fields of every select case, which select() reads (and, compiled, at
+    fixed offsets): apart from :class:`Case` so that it can be compiled."""
+
+    # ch: the channel, None for Go's nil channel and for the default case;
+    # value: a send case's value, a receive case's value received; ok: a
+    # receive case's ok, once chosen; _sending: how select() tells the kinds
+    # of case apart.  Declared by the subclasses, for the typing of each.
+    __slots__ = ("_sending", "ch", "ok", "value")
+
+
+class Case(_CaseCore):
     """A select case: made by :func:`recv`, :func:`send`, or :data:`default`."""
 
     __slots__ = ()
@@ -42,7 +55,10 @@ class RecvCase(Case, Generic[T]):
     """A receive case.  After ``select`` chose it, ``value`` and ``ok`` hold
     what was received (Go's ``case v, ok := <-ch``)."""
 
-    __slots__ = ("_sending", "ch", "ok", "value")
+    __slots__ = ()
+
+    ch: RecvChan[T] | None
+    value: T
 
     def __init__(self, ch: RecvChan[T] | None) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
@@ -57,11 +73,15 @@ class RecvCase(Case, Generic[T]):
 class SendCase(Case, Generic[T]):
     """A send case (Go's ``case ch <- value``)."""
 
-    __slots__ = ("_sending", "ch", "value")
+    __slots__ = ()
+
+    ch: SendChan[T] | None
+    value: T
 
     def __init__(self, ch: SendChan[T] | None, value: T) -> None:
         self.ch = ch  # None is Go's nil channel: never ready
         self.value = value
+        self.ok = False
         self._sending = True
 
     def __repr__(self) -> str:
@@ -71,10 +91,11 @@ class SendCase(Case, Generic[T]):
 class DefaultCase(Case):
     """The type of :data:`default`."""
 
-    __slots__ = ("ch",)
+    __slots__ = ()
 
     def __init__(self) -> None:
         self.ch = None  # no channel: select() tells the default case by its identity
+        self._sending = False
 
     def __repr__(self) -> str:
         return "default"
@@ -110,6 +131,16 @@ def select(*cases: Case) -> Case:
             compile errors).
         RuntimeError: a channel belongs to another thread's runtime.
     """
+    try:
+        return _select(cases)
+    except BaseException as exc:
+        hide_frame(exc)  # out of select(), as out of _select()'s park: see there
+        raise
+
+
+def _select(cases: tuple[Case, ...]) -> Case:
+    """:func:`select`'s body: a function of its own, so that the compiled
+    build can give its variables C types (``_select.pxd``)."""
     # Pass 1: poll every case, then pick one of the ready ones uniformly.  The
     # runtime is that of the first channel, checked to be this thread's, and
     # every other channel must be of the same.
@@ -126,6 +157,10 @@ def select(*cases: Case) -> Case:
                     has_default = True
                 continue
             if ch._rt is not rt:
+                if (
+                    ch is NIL
+                ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
+                    continue
                 if rt is not None or (
                     ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
                 ):
@@ -143,17 +178,19 @@ def select(*cases: Case) -> Case:
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
             elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
                 ready.append(case)
-    except AttributeError:
-        # Not a case, or not a channel: the polls above read their attributes.
-        for case in cases:
-            if not isinstance(case, (RecvCase, SendCase, DefaultCase)):
+    except (AttributeError, TypeError):
+        # Not a case, or not a channel: the polls above read their attributes
+        # (compiled, they take them as typed: a TypeError).  ``arg``, not
+        # ``case``, which is typed in the compiled build.
+        for arg in cases:
+            if not isinstance(arg, (RecvCase, SendCase, DefaultCase)):
                 raise TypeError(
-                    f"select() takes recv(), send() or default cases, not {case!r}"
+                    f"select() takes recv(), send() or default cases, not {arg!r}"
                 ) from None
-            if case.ch is not None and not isinstance(case.ch, Chan):
+            if arg.ch is not None and not isinstance(arg.ch, Chan):
                 raise TypeError(
-                    f"select(): the channel of {case!r} must be a Chan or None, "
-                    f"not {describe(case.ch)}"
+                    f"select(): the channel of {arg!r} must be a Chan or None, "
+                    f"not {describe(arg.ch)}"
                 ) from None
         raise
     if rt is None:  # no channel at all
@@ -165,10 +202,11 @@ def select(*cases: Case) -> Case:
 
     if chosen is not None:
         # Ready, so this cannot block: nothing ran since the poll.
+        ch = chosen.ch  # type: ignore[attr-defined]
         if type(chosen) is RecvCase:
-            chosen.value, chosen.ok = chosen.ch.recv_ok()  # type: ignore[union-attr]
+            chosen.value, chosen.ok = ch.recv_ok()
         else:
-            chosen.ch.send(chosen.value)  # type: ignore[attr-defined]
+            ch.send(chosen.value)  # type: ignore[attr-defined]
         return chosen
     if has_default:
         return default
@@ -179,7 +217,7 @@ def select(*cases: Case) -> Case:
     waiters = sel.waiters
     for case in cases:
         ch = case.ch  # type: ignore[attr-defined]
-        if ch is None:
+        if ch is None or ch is NIL:  # never ready: nothing to wait on
             continue
         if type(case) is RecvCase:
             w = SelectWaiter(sel, case, ch, False, None)

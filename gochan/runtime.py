@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from types import FunctionType, MethodType
 from typing import Any, ParamSpec, TypeVar
 
+from . import _build
 from ._chan import Chan, RecvChan
 from ._core import (
     WaitReason,
@@ -25,6 +26,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 __all__ = [
+    "COMPILED",
     "blocking",
     "future_done",
     "go",
@@ -35,6 +37,16 @@ __all__ = [
     "stacks",
     "wait_future",
 ]
+
+
+COMPILED: bool = _build.COMPILED
+"""Whether gochan's core runs compiled (with Cython) rather than as Python.
+
+The same code either way: the compiled modules are the core's ``.py``
+files, compiled when gochan was installed on a machine with a C compiler.
+``GOCHAN_PURE_PYTHON=1`` in the environment forces the Python modules;
+``python -m gochan --version`` says which are in use, and why.
+"""
 
 
 def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:

@@ -18,12 +18,11 @@ The pytest plugin (``gochan._pytest_plugin``, registered through the
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
 
-from ._core import Clock, Goroutine, WaitReason, get_runtime
+from ._core import Clock, Goroutine, WaitReason, get_runtime, is_gochan_file
 from ._errors import Panic, check_int, wrong
 from .time import _seconds
 
@@ -38,7 +37,6 @@ __all__ = [
 
 # Frames in here are gochan's own: a goroutine's top function is the
 # innermost frame outside it (where user code called into gochan).
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @contextmanager
@@ -221,7 +219,7 @@ def _spellings(module: object, qualname: str) -> tuple[str, str, str]:
 
 
 def _top_frame(frame: FrameType | None) -> FrameType | None:
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and is_gochan_file(frame.f_code.co_filename):
         frame = frame.f_back
     return frame
 

@@ -128,7 +128,8 @@ HTTP_STATUS_CODES = {
 }  # fmt: skip
 
 EXTRA_SUBMODULES = {
-    "gochan.runtime": {"future_done", "set_blocking_workers"},
+    # COMPILED: which build of the core runs (issue 15).
+    "gochan.runtime": {"COMPILED", "future_done", "set_blocking_workers"},
     # Go's sync.Locker; Go 1.21's sync.OnceFunc, OnceValue and OnceValues.
     "gochan.sync": {"Locker", "once_func", "once_value", "once_values"},
     "gochan.context": {

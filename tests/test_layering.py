@@ -23,15 +23,18 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "gochan"
 # takes its place in the table on purpose.
 _LOW = frozenset({"_errors", "_core"})
 ALL_BUT_INIT = frozenset(
-    {"_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context", "errgroup"}
-    | {"semaphore", "singleflight", "_poll", "net", "exec", "signal", "testing", "_pytest_plugin"}
+    {"_build", "_errors", "_core", "_chan", "runtime", "sync", "_select", "time", "context"}
+    | {"errgroup", "semaphore", "singleflight", "_poll", "net", "exec", "signal", "testing"}
+    | {"_pytest_plugin"}
 )
 MAY_IMPORT: dict[str, frozenset[str]] = {
+    # Which build of the core runs: imported by __init__ before anything else.
+    "_build": frozenset(),
     "_errors": frozenset(),
-    "_core": frozenset({"_errors"}),
+    "_core": frozenset({"_errors", "_build"}),
     "_chan": _LOW,
     # future_done() hands out a channel: runtime sits above _chan (still a DAG).
-    "runtime": _LOW | {"_chan"},
+    "runtime": _LOW | {"_chan", "_build"},
     "sync": _LOW,
     "_select": _LOW | {"_chan"},
     "time": frozenset({"_chan", "_core"}),

@@ -27,14 +27,15 @@ from ._goroutine import Goroutine as Goroutine
 from ._goroutine import GoroutineExit as GoroutineExit
 from ._goroutine import WaitQueue as WaitQueue
 from ._goroutine import WaitReason as WaitReason
+from ._greenlet import getcurrent as getcurrent
+from ._greenlet import switch_to as switch_to
 from ._netpoll import PollDesc as PollDesc
 from ._netpoll import PollError as PollError
 from ._netpoll import poll_open as poll_open
 from ._sched import Runtime as Runtime
 from ._sched import get_runtime as get_runtime
-from ._sched import getcurrent as getcurrent
 from ._sched import hide_frame as hide_frame
-from ._sched import switch_to as switch_to
+from ._sched import is_gochan_file as is_gochan_file
 from ._sched import without_gochan_frames as without_gochan_frames
 from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
@@ -70,6 +71,7 @@ __all__ = [
     "getcurrent",
     "has_waiter",
     "hide_frame",
+    "is_gochan_file",
     "on_future_done",
     "poll_open",
     "post_to_program",

@@ -4,7 +4,8 @@ A :class:`Goroutine` is also the waiter that a plain (non-select) channel or
 sync operation puts in a wait queue, as Go's ``sudog``: the waker writes
 ``value`` and ``ok`` and readies ``owner``.  Select waiters
 (:class:`~gochan._core._waitq.SelectWaiter`) have the same fields, and the
-links of a channel's wait queue (``prev``, ``next``).
+links of a channel's wait queue (``prev``, ``next``): both are
+waiters (:class:`~gochan._core._waitq.Waiter`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable
 from types import CodeType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import _waitq
+
 if TYPE_CHECKING:
     from greenlet import greenlet
-
-    from ._waitq import SelectState
 
 
 class WaitReason(enum.StrEnum):
@@ -64,8 +65,12 @@ class GoroutineExit(BaseException):
     """
 
 
-class Goroutine:
-    """One goroutine: its greenlet, where it was started, what it waits on."""
+class Goroutine(_waitq.Waiter):
+    """One goroutine: its greenlet, where it was started, what it waits on.
+
+    As a waiter, its ``sel`` is always None (a plain waiter) and its
+    ``owner`` is itself while it is alive.
+    """
 
     __slots__ = (
         "args",
@@ -77,23 +82,9 @@ class Goroutine:
         "id",
         "interrupt",
         "kwargs",
-        "next",
-        "ok",
-        "owner",
-        "prev",
-        "sel",
-        "value",
         "wait_reason",
         "waitq",
     )
-
-    # The waiter fields, shared with SelectWaiter:
-    sel: SelectState | None  # always None: a goroutine is a plain waiter
-    value: Any  # the value offered by a parked sender, or handed to a parked receiver
-    ok: bool  # written by the waker: True = completed, False = woken by close()
-    owner: Goroutine | None  # self while alive; the waker readies it
-    prev: Any  # the links of the channel wait queue it is in (see _waitq); None when in none
-    next: Any
 
     def __init__(
         self,

@@ -42,24 +42,29 @@ from threading import get_ident
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
-from greenlet import getcurrent as getcurrent
 from greenlet import greenlet
 
+from .._build import MODULES
 from .._errors import Deadlock, GoroutinePanic
+from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
-
-# switch_to(glet) is glet.switch(), called through the method itself: that
-# spares the method lookup on the greenlet, which does not specialize.
-switch_to = greenlet.switch
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
 _DEADLOCK_TEXT = "all goroutines are asleep - deadlock!"
 # Frames of files in here are gochan's own, left out of dumps and tracebacks.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# The file names Cython gives the frames of the compiled modules in tracebacks
+# (relative: "gochan/_chan.py"); gochan's too.
+_COMPILED_SOURCES = frozenset(m.replace(".", "/") + ".py" for m in MODULES)
+
+
+def is_gochan_file(filename: str) -> bool:
+    """Whether a frame of ``filename`` is gochan's own, which dumps and reports leave out."""
+    return filename.startswith(_PACKAGE_DIR) or filename in _COMPILED_SOURCES
 
 
 class Runtime:
@@ -78,7 +83,7 @@ class Runtime:
         # a program runs, kept apart because current may be None and because
         # channel operations compare it with getcurrent() on every call (see
         # Chan.send), which must cost less than comparing thread ids.
-        self.running: greenlet = getcurrent()
+        self.running: greenlet = _greenlet.getcurrent()
         self.main: Goroutine | None = None  # set while a program runs on this thread
         self.main_is_implicit = False  # main became main by blocking, not through run()
         self.goroutines: dict[int, Goroutine] = {}  # every live goroutine, main included
@@ -128,7 +133,7 @@ class Runtime:
 
         The greenlet is looked up here, so that only ``_core`` imports greenlet.
         """
-        glet = getcurrent()
+        glet = _greenlet.getcurrent()
         if self.main is not None:
             if self.main_is_implicit and self.main.glet is glet and len(self.goroutines) == 1:
                 self.end_main()  # a script that used gochan before calling run()
@@ -295,7 +300,7 @@ class Runtime:
             glet = self.first_run(nxt)
         self.running = glet
         try:
-            switch_to(glet)
+            _greenlet.switch_to(glet)
             if g.interrupt is not None:
                 raise self.take_interrupt(g)
         except BaseException as exc:
@@ -385,7 +390,7 @@ class Runtime:
         assert g0 is not None
         return greenlet(self._carry, g0.glet)
 
-    def _carry(self, *_: object) -> None:
+    def _carry(self) -> None:
         """The run of a carrier greenlet: run goroutines, one after another.
 
         Making a greenlet costs more than a whole switch-heavy goroutine, so
@@ -393,7 +398,7 @@ class Runtime:
         free one or makes one) and gives it back when it ends, as Go reuses
         finished g's.  Never returns: a carrier ends when it is collected.
         """
-        carrier = getcurrent()
+        carrier = _greenlet.getcurrent()
         g = self.current
         while True:
             assert g is not None
@@ -641,7 +646,7 @@ class Runtime:
         Each is resumed with GreenletExit in its park(), which lets it out
         (see leave_park()), and returns here, its new parent.
         """
-        here = getcurrent()
+        here = _greenlet.getcurrent()
         glets = self.free_carriers
         if self.g0 is not None and self.g0.glet is not None:
             glets.append(self.g0.glet)
@@ -679,9 +684,11 @@ class Runtime:
         for g in sorted(self.goroutines.values(), key=lambda g: g.id):
             if only is not None and g.id not in only:
                 continue
+            # gochan's own frames are left out, so compiled code (which has
+            # no frames) and Python code read the same.
             if g is self.current:
                 state = WaitReason.RUNNING.value
-                frame: FrameType | None = sys._getframe(1)
+                frame: FrameType | None = sys._getframe()
             else:
                 state = "runnable" if id(g) in runnable else g.wait_reason.value
                 if g in waiting_for_thread:
@@ -690,7 +697,7 @@ class Runtime:
             lines = [f"goroutine {g.id} [{state}]:"]
             if frame is not None:
                 lines.extend(_format_frames(frame))
-            elif g.fn is not None:
+            elif g.glet is None and g.fn is not None:  # not started: its function
                 lines.append(_format_function(g.fn))
             if g.go_code is not None:
                 lines.append(f"created by {g.created_by} in goroutine {g.creator_id}")
@@ -742,7 +749,9 @@ def hide_frame(exc: BaseException) -> None:
     leaves that frame as if raised by its caller.
     """
     tb = exc.__traceback__
-    if tb is not None:
+    # Only a frame of gochan's: a function of the compiled build has a frame
+    # in tracebacks only where it handles an exception (see setup.py).
+    if tb is not None and is_gochan_file(tb.tb_frame.f_code.co_filename):
         exc.__traceback__ = tb.tb_next
 
 
@@ -750,7 +759,7 @@ def without_gochan_frames(tb: TracebackType | None) -> TracebackType | None:
     """The traceback ``tb`` without gochan's own frames, as dumps show stacks."""
     kept = []
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        if not is_gochan_file(tb.tb_frame.f_code.co_filename):
             kept.append(tb)
         tb = tb.tb_next
     result = None
@@ -797,7 +806,7 @@ def _format_frames(frame: FrameType) -> list[str]:
     summary = traceback.StackSummary.extract(traceback.walk_stack(frame), capture_locals=False)
     lines = []
     for fs in reversed(summary):
-        if fs.filename.startswith(_PACKAGE_DIR):
+        if is_gochan_file(fs.filename):
             continue
         lines.append(f'  File "{fs.filename}", line {fs.lineno}, in {fs.name}')
         if fs.line:
@@ -808,8 +817,11 @@ def _format_frames(frame: FrameType) -> list[str]:
 def _format_function(fn: Callable[..., object]) -> str:
     target = getattr(fn, "func", fn)
     code: CodeType | None = getattr(target, "__code__", None)
-    if code is None:
-        return f"  {target!r}"
+    module = getattr(target, "__module__", None) or ""
+    if code is None or module == "gochan" or module.startswith("gochan."):
+        # No source to show: a builtin, or gochan's own (such as Chan.recv),
+        # whose files dumps leave out and which may be compiled.
+        return f"  {getattr(target, '__qualname__', None) or repr(target)}"
     line = linecache.getline(code.co_filename, code.co_firstlineno).strip()
     return f'  File "{code.co_filename}", line {code.co_firstlineno}, in {code.co_qualname}' + (
         f"\n    {line}" if line else ""
@@ -836,7 +848,9 @@ class _ThreadEnd:
             # Freed on another thread (a forked child's, or at interpreter
             # exit for a daemon thread), nothing of the runtime can run.
             main = rt.main
-            if rt.thread_id == get_ident() and (main is None or main.glet is getcurrent()):
+            if rt.thread_id == get_ident() and (
+                main is None or main.glet is _greenlet.getcurrent()
+            ):
                 rt.end_main()
         finally:
             if _runtimes.get(rt.thread_id) is rt:
@@ -856,9 +870,10 @@ def get_runtime() -> Runtime:
     try:
         return _runtimes[get_ident()]
     except KeyError:
-        rt = _runtimes[get_ident()] = Runtime()
-        # The main thread ends with the interpreter: atexit ends its program
-        # (see implicit_main), and what is left is freed with the process.
-        if rt.thread_id != threading.main_thread().ident:
-            _local.end = _ThreadEnd(rt)
-        return rt
+        pass  # (no return in here: Cython 3.3 miscompiles one, with these temporaries)
+    rt = _runtimes[get_ident()] = Runtime()
+    # The main thread ends with the interpreter: atexit ends its program
+    # (see implicit_main), and what is left is freed with the process.
+    if rt.thread_id != threading.main_thread().ident:
+        _local.end = _ThreadEnd(rt)
+    return rt

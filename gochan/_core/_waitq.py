@@ -6,8 +6,9 @@ operation, or a :class:`SelectWaiter` for one case of a blocking ``select``.
 The links live in the waiters (``prev``, ``next``), and the queue's owner
 holds only its head (``None`` when empty; the tail is ``head.prev``, once it
 holds two or more).  So parking allocates nothing, an empty queue costs one
-slot, and any waiter leaves its queue in O(1).  Every waiter has ``sel``, ``value``, ``ok``,
-``owner``, ``prev`` and ``next``.
+slot, and any waiter leaves its queue in O(1).  Every waiter is a
+:class:`Waiter`: it has ``sel``, ``value``, ``ok``, ``owner``, ``prev`` and
+``next``.
 
 Invariants: a waiter is in a queue if and only if its ``next`` is not None,
 and it is in at most one.  The ``prev`` of a waiter alone in its queue is
@@ -30,6 +31,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._goroutine import Goroutine
+
+
+class Waiter:
+    """What a wait queue links: a parked goroutine, or one case of a blocking select.
+
+    The fields of Go's ``sudog``, shared by :class:`~gochan._core._goroutine.Goroutine`
+    and :class:`SelectWaiter`, so that the queue code reads them the same way
+    for both (and, compiled, at fixed offsets).
+    """
+
+    __slots__ = ("next", "ok", "owner", "prev", "sel", "value")
+
+    sel: SelectState | None  # the select this waiter is a case of; None for a plain one
+    value: Any  # the value offered by a parked sender, or handed to a parked receiver
+    ok: bool  # written by the waker: True = completed, False = woken by close()
+    owner: Goroutine | None  # the goroutine the waker readies; None once it ended
+    prev: Any  # the links of the channel wait queue it is in; None when in none
+    next: Any
 
 
 class WaitDeque(deque["Goroutine"]):
@@ -137,14 +156,14 @@ class SelectState:
         self.waiters = []
 
 
-class SelectWaiter:
+class SelectWaiter(Waiter):
     """One case of a blocking select, parked in one channel's queue."""
 
-    __slots__ = ("case", "chan", "next", "ok", "owner", "prev", "sel", "sending", "value")
+    __slots__ = ("case", "chan", "sending")
 
     def __init__(self, sel: SelectState, case: Any, chan: Any, sending: bool, value: Any) -> None:
-        self.sel: SelectState | None = sel
-        self.owner: Goroutine | None = sel.owner
+        self.sel = sel
+        self.owner = sel.owner
         self.case = case  # the select case object this waiter stands for
         # The channel it waits on, in its senders' queue or its receivers':
         # what discard_losers() needs to take it out.
@@ -152,8 +171,8 @@ class SelectWaiter:
         self.sending = sending
         self.value = value  # a send case's value; the value received, for a recv case
         self.ok = True
-        self.prev: Any = None
-        self.next: Any = None
+        self.prev = None
+        self.next = None
 
 
 CANCELLED = SelectWaiter.__new__(SelectWaiter)  # the winner of a select the scheduler undid

@@ -1,0 +1,36 @@
+# C types of _chan.py for the compiled build (docs/design.md, "The compiled
+# core").  Every attribute a .py assigns must be declared here.
+
+cimport cython
+
+from gochan._core cimport _goroutine, _sched, _waitq
+from gochan._core._waitq cimport dequeue, push, unlink
+
+
+cdef class _ChanCore:
+    cdef public object _buf  # a deque
+    cdef public Py_ssize_t _cap
+    cdef public bint _closed
+    cdef public _waitq.Waiter _recvq
+    cdef public _waitq.Waiter _sendq
+    cdef public _sched.Runtime _rt
+    cdef public object _thread_id
+
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
+                   nxt=_goroutine.Goroutine, runq=object, glet=object)
+    cpdef send(self, value)
+
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
+                   nxt=_goroutine.Goroutine, runq=object, glet=object)
+    cpdef recv(self)
+
+    @cython.locals(rt=_sched.Runtime, g=_goroutine.Goroutine)
+    cpdef tuple recv_ok(self)
+
+    @cython.locals(w=_waitq.Waiter)
+    cpdef close(self)
+
+    @cython.locals(w=_waitq.Waiter)
+    cpdef _waitq.Waiter _take(self, bint senders)
+
+    cpdef _unlink_waiter(self, _waitq.Waiter w, bint sending)

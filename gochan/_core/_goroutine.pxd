@@ -1,0 +1,18 @@
+# C types of _goroutine.py for the compiled build (docs/design.md, "The
+# compiled core").  Every attribute a .py assigns must be declared here.
+
+from gochan._core cimport _waitq
+
+
+cdef class Goroutine(_waitq.Waiter):
+    cdef public Py_ssize_t id
+    cdef public object fn
+    cdef public tuple args
+    cdef public object kwargs
+    cdef public object glet  # a greenlet, or None
+    cdef public object go_code
+    cdef public Py_ssize_t go_line
+    cdef public Py_ssize_t creator_id
+    cdef public object wait_reason
+    cdef public object waitq
+    cdef public object interrupt
