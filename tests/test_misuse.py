@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_threads import in_thread
 
 import gochan
 from gochan import Chan, Cond, Group, Mutex, Once, Panic, RWMutex, WaitGroup, go, run, sync
@@ -29,7 +30,6 @@ from gochan import testing as gochan_testing
 from gochan.testing import wait_blocked
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "misuse.md"
-JOIN_TIMEOUT = 10.0  # reached only by a failing (hanging) test
 
 
 async def async_fn() -> None:
@@ -177,23 +177,6 @@ def test_the_docs_table_lists_every_row() -> None:
 
 
 # -- sync primitives belong to one thread ------------------------------------------------
-
-
-def in_thread(fn: Callable[[], object]) -> object:
-    """Run ``fn`` on a new OS thread; what it returned or raised."""
-    outcome: list[object] = []
-
-    def body() -> None:
-        try:
-            outcome.append(fn())
-        except BaseException as exc:
-            outcome.append(exc)
-
-    t = threading.Thread(target=body)
-    t.start()
-    t.join(JOIN_TIMEOUT)
-    assert not t.is_alive()
-    return outcome[0]
 
 
 def assert_refused(error: object, owner: int) -> None:

@@ -245,36 +245,6 @@ def test_exception_in_do_shared_by_do_chan() -> None:
     run(main)
 
 
-def test_example_group() -> None:
-    def main() -> None:
-        g = Group[str, str]()
-
-        block = Chan[None]()
-
-        def func1() -> str:
-            block.recv()
-            return "func 1"
-
-        def func2() -> str:
-            block.recv()
-            return "func 2"
-
-        res1c = g.do_chan("key", func1)
-        res2c = g.do_chan("key", func2)
-        block.close()
-
-        res1 = res1c.recv()
-        res2 = res2c.recv()
-
-        # Results are shared by functions executed with duplicate keys.
-        assert res2.shared
-        # Only the first function is executed: it is registered and started with "key",
-        # and doesn't complete before the second function is registered with a duplicate key.
-        assert res1.value == res2.value == "func 1"
-
-    run(main)
-
-
 def wg_done(wg: sync.WaitGroup) -> Chan[None]:
     """A channel closed once ``wg.wait()`` returns."""
     done = Chan[None]()
