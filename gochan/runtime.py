@@ -15,6 +15,7 @@ from ._core import (
     WaitReason,
     call_blocking,
     get_runtime,
+    hide_frame,
     on_future_done,
     set_workers,
     without_gochan_frames,
@@ -102,7 +103,11 @@ def gosched() -> None:
     rt = get_runtime()
     g = rt.current or rt.implicit_main()
     rt.ready(g)
-    rt.park(WaitReason.RUNNABLE, None)
+    try:
+        rt.park(WaitReason.RUNNABLE, None)
+    except BaseException as exc:
+        hide_frame(exc)  # out of gosched(), as out of park(): see Runtime.leave_park
+        raise
 
 
 def num_goroutine() -> int:

@@ -24,7 +24,15 @@ from threading import get_ident
 from types import FrameType, TracebackType
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
-from ._core import Goroutine, Runtime, WaitDeque, WaitReason, get_runtime, getcurrent
+from ._core import (
+    Goroutine,
+    Runtime,
+    WaitDeque,
+    WaitReason,
+    get_runtime,
+    getcurrent,
+    hide_frame,
+)
 from ._errors import (
     NegativeWaitGroupCounter,
     UnlockOfUnlockedMutex,
@@ -140,10 +148,11 @@ def _wait_for_grant(q: WaitDeque, reason: WaitReason, release: Callable[[], None
     q.append(g)
     try:
         rt.park(reason, q)
-    except BaseException:
+    except BaseException as exc:
         if g.value is _GRANTED:
             g.value = None
             release()
+        hide_frame(exc)  # out of the lock call, as out of park(): see Runtime.leave_park
         raise
     g.value = None
 
@@ -218,7 +227,11 @@ class WaitGroup(_OneThread):
         rt = get_runtime()
         g = rt.current or rt.implicit_main()
         self._waiters.append(g)
-        rt.park(WaitReason.WAITGROUP_WAIT, self._waiters)
+        try:
+            rt.park(WaitReason.WAITGROUP_WAIT, self._waiters)
+        except BaseException as exc:
+            hide_frame(exc)  # out of wait(), as out of park(): see Runtime.leave_park
+            raise
         # Released at zero.  A non-zero counter now is a new round started
         # before this wait returned: Go's wg.state != 0 check.  It covers new
         # waiters too, as wait() parks only while the counter is non-zero and
@@ -319,7 +332,11 @@ class Mutex(Locker, _OneThread):
         if not self._locked:
             self._locked = True
             return
-        _wait_for_grant(self._waiters, WaitReason.MUTEX_LOCK, self.unlock)
+        try:
+            _wait_for_grant(self._waiters, WaitReason.MUTEX_LOCK, self.unlock)
+        except BaseException as exc:
+            hide_frame(exc)
+            raise
 
     def try_lock(self) -> bool:
         """Lock it if it is free and report whether it did; never blocks."""
@@ -374,7 +391,11 @@ class RWMutex(Locker, _OneThread):
     def lock(self) -> None:
         """Take the write lock (wait reason ``sync.RWMutex.Lock``)."""
         if not self.try_lock():
-            _wait_for_grant(self._wwait, WaitReason.RWMUTEX_LOCK, self.unlock)
+            try:
+                _wait_for_grant(self._wwait, WaitReason.RWMUTEX_LOCK, self.unlock)
+            except BaseException as exc:
+                hide_frame(exc)
+                raise
 
     def try_lock(self) -> bool:
         """Take the write lock if it is free; never blocks."""
@@ -411,7 +432,11 @@ class RWMutex(Locker, _OneThread):
         Blocks while a writer holds the lock or waits for it.
         """
         if not self.try_rlock():
-            _wait_for_grant(self._rwait, WaitReason.RWMUTEX_RLOCK, self.runlock)
+            try:
+                _wait_for_grant(self._rwait, WaitReason.RWMUTEX_RLOCK, self.runlock)
+            except BaseException as exc:
+                hide_frame(exc)
+                raise
 
     def try_rlock(self) -> bool:
         """Take a read lock if no writer holds or awaits it; never blocks."""
@@ -638,6 +663,9 @@ class Cond(_OneThread):
             raise
         try:
             rt.park(WaitReason.COND_WAIT, self._waiters)
+        except BaseException as exc:
+            hide_frame(exc)  # out of wait(), as out of park(): see Runtime.leave_park
+            raise
         finally:
             self.l.lock()
 

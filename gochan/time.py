@@ -35,7 +35,7 @@ from threading import get_ident
 from types import FrameType
 
 from ._chan import NIL, Chan, RecvChan
-from ._core import Runtime, TimerEntry, WaitReason, get_runtime, post_to_program
+from ._core import Runtime, TimerEntry, WaitReason, get_runtime, hide_frame, post_to_program
 
 __all__ = [
     "Hour",
@@ -150,7 +150,11 @@ def sleep(d: float) -> None:
     rt = get_runtime()
     g = rt.current or rt.implicit_main()
     entry = rt.add_timer(d, lambda: rt.ready(g))
-    rt.park(_SLEEP, _SleepWait(rt, entry))
+    try:
+        rt.park(_SLEEP, _SleepWait(rt, entry))
+    except BaseException as exc:
+        hide_frame(exc)  # out of sleep(), as out of park(): see Runtime.leave_park
+        raise
 
 
 class _TimerChan(Chan[float]):

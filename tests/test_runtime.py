@@ -435,6 +435,43 @@ def test_a_goroutine_panic_caught_in_main_shows_the_users_frames_only(how: str) 
     assert f"in block_in\n    {line}" in text
 
 
+def blocked_forever(how: str) -> None:
+    """Block in the sync or time call ``how`` until something interrupts."""
+    if how == "wg.wait":
+        wg = gochan.WaitGroup()
+        wg.add(1)
+        wg.wait()
+    elif how == "mu.lock":
+        mu = gochan.Mutex()
+        mu.lock()
+        mu.lock()
+    elif how == "rw.rlock":
+        rw = gochan.RWMutex()
+        rw.lock()
+        rw.rlock()
+    elif how == "cond.wait":
+        cond = gochan.Cond(gochan.Mutex())
+        cond.l.lock()
+        cond.wait()
+    elif how == "sleep":
+        gochan.sleep(3600)
+    else:
+        gochan.gosched()
+
+
+@pytest.mark.parametrize("how", ["wg.wait", "mu.lock", "rw.rlock", "cond.wait", "sleep", "gosched"])
+def test_a_panic_caught_at_a_sync_or_time_call_shows_the_users_frames_only(how: str) -> None:
+    def main() -> str:
+        go(boom)
+        with pytest.raises(GoroutinePanic) as info:
+            blocked_forever(how)
+        return format_exception(info.value)
+
+    text = run(main)
+    assert "in boom\n    raise ValueError" in text
+    assert "in main\n    blocked_forever(how)" in text
+
+
 @END_OF_RUN_ENDS_THEM
 @pytest.mark.parametrize("how", ["recv", "send", "select", "wait"])
 def test_a_crash_out_of_run_shows_the_users_frames_only(how: str) -> None:
