@@ -787,18 +787,38 @@ class _ResponseWriter:
             self._conn.write(_head(status_code, self._header))
             return
         self._status = status_code
+        length = dict.get(self._header, "Content-Length")
+        if length is not None and _body_allowed(status_code):
+            if _is_length(length[0]):
+                self._left = int(length[0])
+            else:
+                log.warning("http: invalid Content-Length of %r", length[0])
+                del self._header["Content-Length"]
 
     def write(self, data: bytes, /) -> int:
+        """Write part of the body (held back, or queued, or sent); see the class.
+
+        Raises:
+            ValueError: the status allows no body (Go's ``ErrBodyNotAllowed``),
+                or ``data`` goes past the declared Content-Length (``ErrContentLength``).
+            OSError: the connection failed.
+        """
         if not self._status:
             self.write_header(StatusOK)
-        if not data or self._head:
-            return len(data)
+        if not data:
+            return 0
         if not _body_allowed(self._status):
             raise ValueError("http: request method or response status code does not allow body")
+        left = self._left
+        if left >= 0:
+            if len(data) > left:
+                raise ValueError("http: wrote more than the declared Content-Length")
+            self._left = left - len(data)
         if self._committed:
-            self._send_body(data)
-            if self._out_size >= _BUFFER_BEFORE_CHUNKING:
-                self._flush_out()
+            if not self._head:  # a HEAD response's body is counted, never sent
+                self._send_body(data)
+                if self._out_size >= _BUFFER_BEFORE_CHUNKING:
+                    self._flush_out()
             return len(data)
         self._held.append(data)
         self._held_size += len(data)
@@ -821,7 +841,7 @@ class _ResponseWriter:
             self._commit(final=True)
         if self._chunked:
             self._out.append(b"0\r\n\r\n")
-        elif self._left > 0:
+        elif self._left > 0 and not self._head:
             self.keep_alive = False  # less than declared came: the client cannot tell where we are
         self._flush_out()
 
@@ -832,10 +852,9 @@ class _ResponseWriter:
         self._header = Header(
             {"Content-Type": ["text/plain; charset=utf-8"], "Connection": ["close"]}
         )
-        self._held, self._held_size, self._status = [], 0, StatusInternalServerError
-        if not self._head:
-            body = f"{status_text(StatusInternalServerError)}\n".encode()
-            self._held, self._held_size = [body], len(body)
+        body = f"{status_text(StatusInternalServerError)}\n".encode()
+        self._held, self._held_size, self._status = [body], len(body), StatusInternalServerError
+        self._left = -1
         with contextlib.suppress(OSError, ValueError):  # the client may be gone
             self.finish()
 
@@ -868,7 +887,8 @@ class _ResponseWriter:
         if connection is not None and _has_token(connection, "close"):
             self.keep_alive = False
         elif not self.keep_alive:
-            h["Connection"] = ["close"]
+            if self._request.proto_minor >= 1:  # an HTTP/1.0 client expects the close anyway
+                h["Connection"] = ["close"]
         elif self._request.proto_minor == 0:
             h["Connection"] = ["keep-alive"]  # an HTTP/1.0 client asked for it, and gets it
         self._out.append(_head(status, h))
@@ -879,16 +899,14 @@ class _ResponseWriter:
         """How the body goes out: as long as Content-Length says, in chunks, or up to the close."""
         length = dict.get(h, "Content-Length")
         if length is not None:
-            if length[0].isdigit() and length[0].isascii():
-                self._left = int(length[0])
+            if _is_length(length[0]):
                 return
-            log.warning("http: invalid Content-Length of %r", length[0])
-            del h["Content-Length"]
+            del h["Content-Length"]  # set after write_header, and invalid
         if coding is not None:
             self._chunked = [value.lower() for value in coding] == ["chunked"]
             if not self._chunked:
                 self.keep_alive = False
-        elif self._request.proto_minor >= 1 or self._request.proto_major > 1:
+        elif self._request.proto_minor >= 1:
             h["Transfer-Encoding"] = ["chunked"]
             self._chunked = True
         else:
@@ -897,11 +915,6 @@ class _ResponseWriter:
     def _send_body(self, data: bytes) -> None:
         if self._chunked:
             self._out += (b"%x\r\n" % len(data), data, b"\r\n")
-        elif self._left >= 0:
-            if len(data) > self._left:
-                raise ValueError("http: wrote more than the declared Content-Length")
-            self._left -= len(data)
-            self._out.append(data)
         else:
             self._out.append(data)
         self._out_size += len(data)
@@ -945,6 +958,11 @@ def _head(status: int, header: Header) -> bytes:
             parts.append(f"{key}: {value}\r\n")
     parts.append("\r\n")
     return "".join(parts).encode("latin-1")
+
+
+def _is_length(value: str) -> bool:
+    """Whether a Content-Length value is valid: decimal digits only."""
+    return value.isascii() and value.isdigit()
 
 
 def _has_token(values: list[str], token: str) -> bool:
