@@ -46,7 +46,7 @@ from ._status import (
     status_text,
 )
 from ._url import parse_request_uri
-from .header import Header, canonical_header_key, is_token
+from .header import Header, is_token, wire_key
 from .mux import default_serve_mux
 
 __all__ = ["Server", "listen_and_serve", "listen_and_serve_tls", "serve"]
@@ -315,22 +315,8 @@ class _Incoming:
         self.complete = False
 
 
-# Header field names as sent, in bytes, and their canonical keys: most
-# requests repeat the same few spellings.
-_FIELD_KEYS: dict[bytes, str] = {}
-_FIELD_KEYS_MAX: Final = 1024
-
 # What a request's version makes of Request.proto, proto_major and proto_minor.
 _PROTOS: Final = {"1.1": ("HTTP/1.1", 1, 1), "1.0": ("HTTP/1.0", 1, 0)}
-
-
-def _field_key(name: bytes) -> str:
-    key = _FIELD_KEYS.get(name)
-    if key is None:
-        key = canonical_header_key(name.decode("latin-1"))
-        if len(_FIELD_KEYS) < _FIELD_KEYS_MAX:
-            _FIELD_KEYS[name] = key
-    return key
 
 
 class _ServerConn:
@@ -486,7 +472,7 @@ class _ServerConn:
         incoming.head_size += len(name) + len(value) + 4  # ": " and CRLF
         if incoming.head_size > self.max_head_size:
             raise _Reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
-        key = _field_key(name)
+        key = wire_key(name)
         if key == "Host":
             incoming.host = value.decode("latin-1")  # Go keeps it in Request.host only
             incoming.hosts += 1
@@ -933,6 +919,7 @@ class _ResponseWriter:
 _STATUS_LINES: dict[int, str] = {}
 # Field names already found valid (tokens): most responses repeat the same few.
 _VALID_KEYS: set[str] = set()
+_VALID_KEYS_MAX: Final = 1024
 
 
 def _head(status: int, header: Header) -> bytes:
@@ -950,7 +937,7 @@ def _head(status: int, header: Header) -> bytes:
         if key not in _VALID_KEYS:
             if not is_token(key):
                 continue
-            if len(_VALID_KEYS) < _FIELD_KEYS_MAX:
+            if len(_VALID_KEYS) < _VALID_KEYS_MAX:
                 _VALID_KEYS.add(key)
         for value in values:
             if "\n" in value or "\r" in value:
