@@ -309,6 +309,15 @@ def test_head_and_chunked_responses_keep_the_connection() -> None:
         assert len(srv.config._conns) == 1  # one connection served them all
 
 
+def test_a_request_body_must_have_its_declared_length() -> None:
+    with httptest.new_server(routes()) as srv:
+        for declared in (5, 2):
+            req = http.new_request("POST", srv.url + "/echo", b"abc")
+            req.content_length = declared
+            with pytest.raises(http.URLError, match=f"ContentLength={declared} with Body length"):
+                srv.client().do(req)
+
+
 def test_a_request_header_that_cannot_be_sent_is_an_error() -> None:
     with httptest.new_server(hello_world) as srv:
         req = http.new_request("GET", srv.url)
