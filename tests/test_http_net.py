@@ -721,6 +721,16 @@ def test_requests_the_server_cannot_serve(
     assert answer.endswith(b"\r\n\r\n" + body)
 
 
+def test_many_pipelined_requests_are_not_one_large_header() -> None:
+    with httptest.new_server(hello_world) as srv:
+        srv.config.max_header_bytes = 100
+        many = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 6000  # 180 KB: blocks end mid-head
+        answer = raw_exchange(
+            srv.url, many + b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 6001
+
+
 def test_default_max_header_bytes_is_a_megabyte() -> None:
     with httptest.new_server(hello_world) as srv:
         fits = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + b"a" * 1_000_000
@@ -830,6 +840,24 @@ def test_long_response_is_chunked_or_up_to_the_close_for_http10() -> None:
     assert b"Content-Length" not in old
     assert b"\r\nConnection: keep-alive" not in old  # the body ends with the connection
     assert old.endswith(b"\r\n\r\n" + b"a" * 3000 + b"b" * 10)
+
+
+def test_requests_sent_byte_by_byte() -> None:
+    requests = (
+        b"GET /hello/split?q=1 HTTP/1.1\r\nHost: x\r\nX-Long-Name: value\r\n\r\n"
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"5\r\nhello\r\n0\r\n\r\n"
+    )
+    with httptest.new_server(routes()) as srv:
+        conn = net.dial("tcp", srv.url.removeprefix("http://"))
+        conn.set_read_deadline(time.now() + 5)
+        for i in range(len(requests)):
+            conn.write(requests[i : i + 1])
+        answer = conn.read(-1)
+        conn.close()
+    first, second = split_answers(answer)
+    assert first.endswith(b"\r\n\r\nhello split")
+    assert second.endswith(b"\r\n\r\nhello")
 
 
 def test_a_bad_request_after_good_ones_is_answered_after_them() -> None:

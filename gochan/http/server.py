@@ -339,7 +339,8 @@ class _ServerConn:
         self.max_head_size = (server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES) + _HEADER_SLACK
         self.parser = httptools.HttpRequestParser(self)
         self.parsing: _Incoming | None = None  # the request whose head is being parsed
-        self.head_fed = 0  # bytes fed since the block that began that head
+        # Bytes fed since the block that began that head; -1 while that block is fed.
+        self.head_fed = 0
         self.queue: deque[_Incoming] = deque()  # requests whose head is complete, unanswered
         self.receiving = _Incoming()  # the last request whose head was complete: its body comes
         self.serving = self.receiving  # the request whose handler runs
@@ -420,7 +421,6 @@ class _ServerConn:
         data = self._read()
         if not data:
             return False
-        began = self.parsing is None
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -434,8 +434,8 @@ class _ServerConn:
         if self.parsing is not None:
             # A head still incomplete: the fields that came whole were measured by
             # the callbacks; this bounds the one that did not, give or take the
-            # block the head began in.
-            self.head_fed = 0 if began else self.head_fed + len(data)
+            # block the head began in (not counted: other requests may fill it).
+            self.head_fed = 0 if self.head_fed < 0 else self.head_fed + len(data)
             if self.head_fed > self.max_head_size:
                 self.failure = _Reject(
                     StatusRequestHeaderFieldsTooLarge, "request header too large"
@@ -456,7 +456,7 @@ class _ServerConn:
 
     def on_message_begin(self) -> None:
         self.parsing = _Incoming()
-        self.head_fed = 0
+        self.head_fed = -1
 
     def on_url(self, url: bytes) -> None:
         incoming = self.parsing
