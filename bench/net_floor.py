@@ -11,19 +11,22 @@ In one process, CPU microseconds per operation, best of ``--repeat``:
   ``recv`` that gets the message, the ``send`` of its echo and the
   ``recv`` that fails with ``EAGAIN`` (a ``BlockingIOError`` in Python).
   Only the share of ``epoll_wait`` and the runtime's own work come on top.
-- **h11 exchange**: one keep-alive GET and its 13-byte answer through
-  ``h11`` alone, as ``gochan.http``'s server drives it (the request's
-  bytes in, two events out; the response, its body and its end in), no
-  socket: the least any server built on h11 can cost.
+- **httptools exchange**: one keep-alive GET parsed by ``httptools``
+  (llhttp, the parser ``gochan.http`` uses), its URL and header fields
+  handed to callbacks that keep them, and a ready-made 13-byte answer, no
+  socket: the least any server on httptools can cost.  The **h11
+  exchange** beside it is the same through ``h11`` (the request's bytes
+  in, two events out; the response, its body and its end in), the
+  library ``gochan.http`` used before.
 - **gochan.http server exchange**: the same exchange through
   ``gochan.http``'s server (its connection loop, ``Request``,
   ``ResponseWriter``, handler call), on a connection that hands out the
-  request's bytes and swallows the answer: h11's part plus gochan's.
-- **h11 client exchange** and **gochan.http client exchange**: the other
-  side, as ``bench/http_client_bench.py``'s ``gochan-http`` client makes
-  it (a connection per GET, ``Connection: close``), the client's
-  connections made by a ``Transport`` whose ``dial_context`` returns one
-  that answers at once.
+  request's bytes and swallows the answer: the parser's part plus gochan's.
+- **client exchanges**: the other side, as
+  ``bench/http_client_bench.py``'s ``gochan-http`` client makes it (a
+  connection per GET, ``Connection: close``), the client's connections
+  made by a ``Transport`` whose ``dial_context`` returns one that answers
+  at once.
 """
 
 from __future__ import annotations
@@ -99,6 +102,46 @@ def h11_server_exchange(n: int) -> None:
         conn.start_next_cycle()
 
 
+class Kept:
+    """httptools' callbacks, keeping what a server or client keeps of a message."""
+
+    def __init__(self) -> None:
+        self.url = b""
+        self.fields: list[tuple[bytes, bytes]] = []
+        self.body: list[bytes] = []
+        self.complete = False
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.fields.append((name, value))
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+
+def httptools_server_exchange(n: int) -> None:
+    import httptools
+
+    kept = Kept()
+    parser = httptools.HttpRequestParser(kept)
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Date: Tue, 01 Dec 2026 00:00:00 GMT\r\nContent-Length: 13\r\n\r\n"
+    )
+    for _ in range(n):
+        kept.url, kept.fields = b"", []
+        parser.feed_data(REQUEST)
+        parser.get_method()
+        parser.should_keep_alive()
+        out = answer + BODY  # noqa: F841 - the response's one write
+        kept.complete = False
+
+
 def gochan_http_server_exchange(n: int) -> None:
     from gochan import http, run
     from gochan.http.server import _ServerConn
@@ -158,6 +201,20 @@ def h11_client_exchange(n: int) -> None:
         conn.next_event()  # Response
         conn.next_event()  # Data
         conn.next_event()  # EndOfMessage
+
+
+def httptools_client_exchange(n: int) -> None:
+    import httptools
+
+    for _ in range(n):
+        kept = Kept()
+        parser = httptools.HttpResponseParser(kept)  # a connection per GET, as the backend closes
+        out = (  # noqa: F841 - the request's one write
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: gochan-http-client/1.1\r\n\r\n"
+        )
+        parser.feed_data(RESPONSE)
+        parser.get_status_code()
+        parser.should_keep_alive()
 
 
 def gochan_http_client_exchange(n: int) -> None:
@@ -223,16 +280,18 @@ def main() -> int:
     print(f"| floor | CPU µs / op (best of {repeat} × {n:,}) | gochan.http's own part |")
     print("|---|---:|---:|")
     print(f"| echo syscalls: recv + send + recv → EAGAIN | {echo:.1f} | |")
-    for side, h11_fn, gochan_fn in (
-        ("server", h11_server_exchange, gochan_http_server_exchange),
-        ("client", h11_client_exchange, gochan_http_client_exchange),
+    for side, h11_fn, parser_fn, gochan_fn in (
+        ("server", h11_server_exchange, httptools_server_exchange, gochan_http_server_exchange),
+        ("client", h11_client_exchange, httptools_client_exchange, gochan_http_client_exchange),
     ):
         h11_only = best_us(h11_fn, n, repeat)
+        parser_only = best_us(parser_fn, n, repeat)
         gochan = best_us(gochan_fn, n, repeat)
         print(f"| h11 {side} exchange (GET and a 13-byte answer) | {h11_only:.1f} | |")
+        print(f"| httptools {side} exchange (the same) | {parser_only:.1f} | |")
         print(
             f"| gochan.http {side} exchange, no socket | {gochan:.1f} "
-            f"| {gochan - h11_only:.1f} ({1 - h11_only / gochan:.0%}) |"
+            f"| {gochan - parser_only:.1f} ({1 - parser_only / gochan:.0%}) |"
         )
     return 0
 

@@ -250,6 +250,82 @@ def test_a_server_that_closes_without_answering_is_eof() -> None:
     ln.close()
 
 
+def canned_server(answer: bytes) -> tuple[str, RecvChan[bytes]]:
+    """A server on 127.0.0.1 that reads one request, sends ``answer`` and closes; its URL.
+
+    The channel gets the request it read.
+    """
+    ln = net.listen("tcp", "127.0.0.1:0")
+    requests = Chan[bytes](1)
+
+    def serve() -> None:
+        conn = ln.accept()
+        ln.close()
+        requests.send(conn.read(1000))
+        conn.write(answer)
+        conn.close()
+
+    go(serve)
+    return f"http://{ln.addr()}/", requests
+
+
+def test_the_client_skips_1xx_and_reads_a_body_up_to_the_close() -> None:
+    url, requests = canned_server(
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        b"HTTP/1.0 200 OK\r\nX-Id: 1\r\n\r\nup to the close"
+    )
+    with http.Client(transport=http.Transport()).get(url) as resp:
+        assert (resp.status, resp.proto, resp.content_length) == ("200 OK", "HTTP/1.0", -1)
+        assert resp.header == {"X-Id": ["1"]}
+        assert resp.body.read() == b"up to the close"
+    assert requests.recv().startswith(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:")
+
+
+def test_a_body_cut_short_is_an_error() -> None:
+    url, _ = canned_server(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+    resp = http.Client(transport=http.Transport()).get(url)
+    with resp, pytest.raises(OSError, match="unexpected EOF"):
+        resp.body.read()
+
+
+def test_a_malformed_response_is_a_url_error() -> None:
+    url, _ = canned_server(b"HTTP/1.1 2OO OK\r\n\r\n")
+    with pytest.raises(http.URLError):
+        http.Client(transport=http.Transport()).get(url)
+
+
+def test_head_and_chunked_responses_keep_the_connection() -> None:
+    def long(w: http.ResponseWriter, r: http.Request) -> None:
+        w.write(b"a" * 3000)
+
+    with httptest.new_server(long) as srv:
+        client = srv.client()
+        for method in ("HEAD", "GET", "HEAD", "GET"):
+            with client.do(http.new_request(method, srv.url)) as resp:
+                if method == "HEAD":  # no framing at all: Go's server says nothing of the length
+                    assert (resp.body.read(), resp.transfer_encoding) == (b"", [])
+                else:
+                    assert (resp.body.read(), resp.transfer_encoding) == (b"a" * 3000, ["chunked"])
+        assert len(srv.config._conns) == 1  # one connection served them all
+
+
+def test_a_request_body_must_have_its_declared_length() -> None:
+    with httptest.new_server(routes()) as srv:
+        for declared in (5, 2):
+            req = http.new_request("POST", srv.url + "/echo", b"abc")
+            req.content_length = declared
+            with pytest.raises(http.URLError, match=f"ContentLength={declared} with Body length"):
+                srv.client().do(req)
+
+
+def test_a_request_header_that_cannot_be_sent_is_an_error() -> None:
+    with httptest.new_server(hello_world) as srv:
+        req = http.new_request("GET", srv.url)
+        req.header.set("X-Bad", "a\r\nInjected: 1")
+        with pytest.raises(http.URLError, match="invalid header field value"):
+            srv.client().do(req)
+
+
 def test_reading_a_closed_response_body() -> None:
     with httptest.new_server(routes()) as srv:
         resp = srv.client().get(srv.url + "/hello/x")
@@ -625,6 +701,13 @@ def raw_exchange(url: str, request: bytes) -> bytes:
          b"HTTP/1.1 501 Not Implemented", b"Unsupported transfer encoding"),
         (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
          b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+        (b"GET / HTTP/1.1\r\n\r\n", b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+         b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+        (b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+        (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+         b"HTTP/1.1 400 Bad Request", b"400 Bad Request"),
     ],
 )  # fmt: skip
 def test_requests_the_server_cannot_serve(
@@ -638,9 +721,206 @@ def test_requests_the_server_cannot_serve(
     assert answer.endswith(b"\r\n\r\n" + body)
 
 
+def test_many_pipelined_requests_are_not_one_large_header() -> None:
+    with httptest.new_server(hello_world) as srv:
+        srv.config.max_header_bytes = 100
+        many = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 6000  # 180 KB: blocks end mid-head
+        answer = raw_exchange(
+            srv.url, many + b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 6001
+
+
 def test_default_max_header_bytes_is_a_megabyte() -> None:
     with httptest.new_server(hello_world) as srv:
         fits = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + b"a" * 1_000_000
         assert raw_exchange(srv.url, fits + b"\r\n\r\n").endswith(b"\r\n\r\nhello")
         too_big = fits + b"a" * (1 << 20)
         assert raw_exchange(srv.url, too_big + b"\r\n\r\n").startswith(b"HTTP/1.1 431 ")
+
+
+# -- framing: what the server decides about bodies and connections -----------------------
+
+
+def split_answers(answer: bytes) -> list[bytes]:
+    """The responses in ``answer``, each from its status line on."""
+    return [b"HTTP/1.1 " + part for part in answer.split(b"HTTP/1.1 ")[1:]]
+
+
+def test_http10_keeps_the_connection_only_when_asked() -> None:
+    with httptest.new_server(hello_world) as srv:
+        closing = raw_exchange(srv.url, b"GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n")
+        kept = raw_exchange(
+            srv.url,
+            b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n",
+        )
+    [only] = split_answers(closing)  # the second request is never read
+    assert b"\r\nConnection:" not in only  # an HTTP/1.0 client expects the close
+    assert only.endswith(b"\r\nContent-Length: 5\r\n\r\nhello")
+    first, second = split_answers(kept)
+    assert b"\r\nConnection: keep-alive\r\n" in first
+    assert first.endswith(b"\r\n\r\nhello")
+    assert second.endswith(b"\r\n\r\nhello")
+
+
+def test_connection_close_is_answered_and_closes() -> None:
+    with httptest.new_server(hello_world) as srv:
+        answer = raw_exchange(
+            srv.url,
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+    [only] = split_answers(answer)
+    assert b"\r\nConnection: close\r\n" in only
+
+
+def test_head_and_204_and_304_have_no_body() -> None:
+    refused: list[str] = []
+
+    def status(w: http.ResponseWriter, r: http.Request) -> None:
+        code = int(r.url.path.strip("/") or "200")
+        if code == 304:
+            w.header().set("Content-Length", "5")  # the resource's length: nothing is sent
+        w.write_header(code)
+        try:
+            w.write(b"hello")
+        except ValueError as err:
+            refused.append(str(err))
+
+    with httptest.new_server(status) as srv:
+        answer = raw_exchange(
+            srv.url,
+            b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /204 HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /304 HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+    head, no_content, not_modified, last = split_answers(answer)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"\r\nContent-Length: 5\r\n" in head  # as the GET's would say
+    assert head.endswith(b"\r\n\r\n")
+    assert no_content.startswith(b"HTTP/1.1 204 No Content\r\n")
+    assert b"Content-Length" not in no_content
+    assert b"Transfer-Encoding" not in no_content
+    assert no_content.endswith(b"\r\n\r\n")
+    assert not_modified.startswith(b"HTTP/1.1 304 Not Modified\r\n")
+    assert b"\r\nContent-Length: 5\r\n" in not_modified
+    assert not_modified.endswith(b"\r\n\r\n")
+    assert last.endswith(b"\r\n\r\nhello")
+    message = "http: request method or response status code does not allow body"
+    assert refused == [message, message]
+
+
+def test_chunked_request_body() -> None:
+    with httptest.new_server(routes()) as srv:
+        answer = raw_exchange(
+            srv.url,
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi",
+        )
+    first, second = split_answers(answer)
+    assert first.endswith(b"\r\nContent-Length: 7\r\n\r\nabcdefg")
+    assert second.endswith(b"\r\n\r\nhi")
+
+
+def test_long_response_is_chunked_or_up_to_the_close_for_http10() -> None:
+    def long(w: http.ResponseWriter, r: http.Request) -> None:
+        w.write(b"a" * 3000)
+        w.write(b"b" * 10)
+
+    with httptest.new_server(long) as srv:
+        chunked = raw_exchange(srv.url, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        old = raw_exchange(srv.url, b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    assert b"\r\nTransfer-Encoding: chunked\r\n" in chunked
+    assert chunked.endswith(
+        b"\r\n\r\nbb8\r\n" + b"a" * 3000 + b"\r\na\r\n" + b"b" * 10 + b"\r\n0\r\n\r\n"
+    )
+    assert b"Transfer-Encoding" not in old
+    assert b"Content-Length" not in old
+    assert b"\r\nConnection: keep-alive" not in old  # the body ends with the connection
+    assert old.endswith(b"\r\n\r\n" + b"a" * 3000 + b"b" * 10)
+
+
+def test_requests_sent_byte_by_byte() -> None:
+    requests = (
+        b"GET /hello/split?q=1 HTTP/1.1\r\nHost: x\r\nX-Long-Name: value\r\n\r\n"
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"5\r\nhello\r\n0\r\n\r\n"
+    )
+    with httptest.new_server(routes()) as srv:
+        conn = net.dial("tcp", srv.url.removeprefix("http://"))
+        conn.set_read_deadline(time.now() + 5)
+        for i in range(len(requests)):
+            conn.write(requests[i : i + 1])
+        answer = conn.read(-1)
+        conn.close()
+    first, second = split_answers(answer)
+    assert first.endswith(b"\r\n\r\nhello split")
+    assert second.endswith(b"\r\n\r\nhello")
+
+
+def test_a_bad_request_after_good_ones_is_answered_after_them() -> None:
+    with httptest.new_server(routes()) as srv:
+        answer = raw_exchange(
+            srv.url, b"GET /hello/1 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nBad Header\r\n\r\n"
+        )
+    good, bad = split_answers(answer)
+    assert good.endswith(b"\r\n\r\nhello 1")
+    assert bad.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+def test_expect_100_continue() -> None:
+    with httptest.new_server(routes()) as srv:
+        conn = net.dial("tcp", srv.url.removeprefix("http://"))
+        conn.set_read_deadline(time.now() + 5)
+        conn.write(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 3\r\nConnection: close\r\n\r\n"
+        )
+        assert conn.read(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        conn.write(b"abc")
+        answer = conn.read(-1)
+        conn.close()
+        # A handler that does not read the body: no 100, and the connection closes.
+        unread = raw_exchange(
+            srv.url,
+            b"GET /hello/x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+        )
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert answer.endswith(b"\r\n\r\nabc")
+    assert unread.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"\r\nConnection: close\r\n" in unread
+
+
+def test_the_declared_content_length_holds() -> None:
+    refused: list[str] = []
+
+    def declared(w: http.ResponseWriter, r: http.Request) -> None:
+        w.header().set("Content-Length", "4")
+        try:
+            w.write(b"hello")
+        except ValueError as err:
+            refused.append(str(err))
+        w.write(b"hel")  # one short: the client cannot tell where the next answer starts
+
+    with httptest.new_server(declared) as srv:
+        answer = raw_exchange(
+            srv.url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+    [only] = split_answers(answer)
+    assert b"\r\nContent-Length: 4\r\n" in only
+    assert only.endswith(b"\r\n\r\nhel")
+    assert refused == ["http: wrote more than the declared Content-Length"]
+
+
+def test_an_upgrade_request_is_answered_then_the_connection_closes() -> None:
+    with httptest.new_server(hello_world) as srv:
+        answer = raw_exchange(
+            srv.url,
+            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+            b"\x00\x01 not HTTP",
+        )
+    [only] = split_answers(answer)
+    assert b"\r\nConnection: close\r\n" in only
+    assert only.endswith(b"\r\n\r\nhello")

@@ -3,7 +3,7 @@
 A goroutine per connection on the server, keep-alive connection pools on
 the client, contexts that cancel requests anywhere, and Go 1.22's
 ``ServeMux`` patterns.  Needs the ``http`` extra (``pip install
-'gochan[http]'``), which brings ``h11``, the HTTP/1.1 protocol library.
+'gochan[http]'``), which brings ``httptools`` (llhttp), the HTTP/1.1 parser.
 Snake_case names of Go's; the ``Status*`` and ``Method*`` constants keep
 Go's spelling, as ``time.Millisecond`` does.
 """

@@ -51,19 +51,27 @@ _RIFF = ((b"WEBPVP", "image/webp"), (b"WAVE", "audio/wave"), (b"AVI ", "video/av
 _BINARY = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
 
+# The last data sniffed and its type: a server often sends the same body again.
+_last = (b"", "text/plain; charset=utf-8")
+
+
 def detect_content_type(data: bytes) -> str:
     """The MIME type of ``data`` from its first 512 bytes (Go's ``http.DetectContentType``).
 
     Always returns a valid type: ``application/octet-stream`` when nothing
     more specific matches.  Never blocks.
     """
+    global _last
     data = data[:SNIFF_LEN]
+    last = _last
+    if data == last[0]:
+        return last[1]
     text = data.lstrip(_WHITESPACE)
-    for sniff in _SNIFFERS:
-        found = sniff(data, text)
-        if found:
-            return found
-    return "application/octet-stream"
+    found = next(
+        (found for sniff in _SNIFFERS if (found := sniff(data, text))), "application/octet-stream"
+    )
+    _last = (data, found)
+    return found
 
 
 def _html(data: bytes, text: bytes) -> str:

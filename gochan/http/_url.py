@@ -20,6 +20,8 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # What an escaped path may hold as it is (Go's validEncoded): the above, letters,
 # digits, the brackets browsers leave alone, and "%" of the escapes.
 _VALID_ENCODED = frozenset(_PATH_SAFE + "[]%" + string.ascii_letters + string.digits)
+# A path that unescaping and escaping again leave as it is.
+_PLAIN_PATH = re.compile("[" + re.escape(_PATH_SAFE) + "A-Za-z0-9]*")
 
 
 class Values(dict[str, list[str]]):
@@ -202,8 +204,11 @@ def _check_controls(raw: str) -> None:
 
 
 def _set_path(url: URL, escaped: str, query: str) -> None:
-    url.path = unquote(escaped)
-    url.raw_path = escaped if quote(url.path, safe=_PATH_SAFE) != escaped else ""
+    if _PLAIN_PATH.fullmatch(escaped):  # nothing escaped, nothing to escape: the usual path
+        url.path, url.raw_path = escaped, ""
+    else:
+        url.path = unquote(escaped)
+        url.raw_path = escaped if quote(url.path, safe=_PATH_SAFE) != escaped else ""
     url.raw_query = query
 
 

@@ -1,8 +1,8 @@
 """Go's HTTP client: ``Client``, ``Transport``, ``get``, ``post``, keep-alive pools, redirects.
 
 A request goes out on a pooled connection to its host (or a new one, dialled
-through ``gochan.net`` and, for ``https``, ``gochan.tls``); ``h11`` frames
-the request and parses the response.  While a request is in flight, its
+through ``gochan.net`` and, for ``https``, ``gochan.tls``); this module
+frames the request, and ``httptools`` (llhttp, in C) parses the response.  While a request is in flight, its
 context is watched (``context.after_func``): cancelling it closes the
 connection, which wakes the goroutine wherever it waits (connecting,
 writing, waiting for the header, reading the body), and the context's error
@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Final, Protocol
 
-import h11
+import httptools
 
 from .. import context, net, tls
 from ..time import now
 from ._conn import Conn
 from ._request import (
+    ReadCloser,
     Reader,
     Request,
     Response,
@@ -30,7 +30,7 @@ from ._request import (
     outgoing_length,
 )
 from ._url import URL, Values, go_quote
-from .header import Header, canonical_header_key
+from .header import Header, is_token, wire_key
 
 __all__ = [
     "Client",
@@ -84,15 +84,115 @@ class RoundTripper(Protocol):
         ...
 
 
-@dataclass(eq=False)
 class _PersistConn:
-    """A connection of the pool (Go's ``persistConn``)."""
+    """A connection of the pool (Go's ``persistConn``), and the parser of its responses.
 
-    key: tuple[str, str]  # (scheme, host:port)
-    conn: Conn
-    h11: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
-    reused: bool = False  # it served a request before this one
-    idle_since: float = 0.0
+    ``httptools``' callbacks fill in the response of the current exchange:
+    its head, then its body as it arrives (decoded when chunked).
+    Informational (1xx) responses are skipped.
+    """
+
+    def __init__(self, key: tuple[str, str], conn: Conn) -> None:
+        self.key = key  # (scheme, host:port)
+        self.conn = conn
+        self.reused = False  # it served a request before this one
+        self.idle_since = 0.0
+        self.parser = httptools.HttpResponseParser(self)
+        self.head_request = False
+        self.start(head_request=False)
+
+    def start(self, head_request: bool, close: bool = False) -> None:
+        """Ready for the response to a new request; ``close``: the request asked to close."""
+        if self.head_request:
+            # llhttp cannot be told that a HEAD's response has no body: the
+            # last one left it waiting for one, so a fresh parser takes over.
+            self.parser = httptools.HttpResponseParser(self)
+        self.head_request = head_request
+        self.close_requested = close
+        self.received = False  # some of the response came
+        self.fields = Header()  # the head being parsed
+        self.reason = b""
+        self.informational = False  # the message being parsed is a 1xx response
+        self.header: Header | None = None  # the final response's, once its head is complete
+        self.status = 0
+        self.version = ""
+        self.keep_alive = False
+        self.ends_at_eof = False  # its body runs to the end of the connection
+        self.body: list[bytes] = []  # body chunks not yet read
+        self.complete = False
+        self.reusable = True  # nothing came that the exchange did not expect
+
+    def fill(self) -> bool:
+        """Read a block of the connection into the parser; False at its end.
+
+        Blocks the calling goroutine.
+
+        Raises:
+            OSError: the read failed.
+            httptools.HttpParserError: the server broke the protocol.
+        """
+        data = self.conn.read(_READ_SIZE)
+        if not data:
+            if self.ends_at_eof and not self.complete:
+                self.complete = True  # the body ran to the end of the connection, as it said
+                return True
+            return False
+        self.received = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.reusable = False  # 101 Switching Protocols: the rest is not HTTP
+        return True
+
+    # -- the parser's callbacks (httptools' protocol) -------------------------------
+
+    def on_message_begin(self) -> None:
+        if self.complete:
+            self.reusable = False  # a message nobody asked for
+        self.fields = Header()
+        self.reason = b""
+
+    def on_status(self, reason: bytes) -> None:
+        self.reason += reason
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        key = wire_key(name)
+        values = dict.get(self.fields, key)
+        if values is None:
+            self.fields[key] = [value.decode("latin-1")]
+        else:
+            values.append(value.decode("latin-1"))
+
+    def on_headers_complete(self) -> None:
+        parser = self.parser
+        code = parser.get_status_code()
+        if 100 <= code < 200 and code != 101:
+            self.informational = True  # llhttp knows it has no body; the final one follows
+            return
+        header = self.header = self.fields
+        self.status = code
+        self.version = parser.get_http_version()
+        self.keep_alive = parser.should_keep_alive()
+        if self.head_request:
+            self.complete = True
+        else:
+            self.ends_at_eof = (
+                code not in (204, 304)
+                and "Content-Length" not in header
+                and "Transfer-Encoding" not in header
+            )
+
+    def on_body(self, body: bytes) -> None:
+        if self.head_request:
+            self.reusable = False  # a body after a HEAD's response
+        else:
+            self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        if self.informational:
+            self.informational = False
+        else:
+            self.complete = True
 
 
 class Transport:
@@ -162,14 +262,14 @@ class Transport:
             stop = context.after_func(ctx, pc.conn.close)
             try:
                 return self._exchange(pc, req, stop)
-            except (OSError, EOFError, h11.ProtocolError) as failure:
+            except (OSError, EOFError, httptools.HttpParserError) as failure:
                 stop()
                 pc.conn.close()
                 err = ctx.err()
                 if err is not None:
                     req.body.close()
                     raise err from None
-                if pc.reused and _replayable(req) and _nothing_received(pc):
+                if pc.reused and _replayable(req) and not pc.received:
                     if req.get_body is not None:
                         req.body = req.get_body()
                     continue
@@ -234,11 +334,13 @@ class Transport:
 
     def _put_idle(self, pc: _PersistConn) -> None:
         """Hand a connection whose exchange ended cleanly back to the pool, or close it."""
-        h = pc.h11
-        if self.disable_keep_alives or h.our_state is not h11.DONE or h.their_state is not h11.DONE:
+        if (
+            self.disable_keep_alives
+            or pc.close_requested
+            or not (pc.complete and pc.keep_alive and pc.reusable)
+        ):
             pc.conn.close()
             return
-        h.start_next_cycle()
         conns = self._idle.setdefault(pc.key, [])
         if len(conns) >= self.max_idle_conns_per_host:
             pc.conn.close()
@@ -249,84 +351,98 @@ class Transport:
     # -- one exchange ----------------------------------------------------------------
 
     def _exchange(self, pc: _PersistConn, req: Request, stop: Callable[[], bool]) -> Response:
-        h = pc.h11
         length = outgoing_length(req)
-        headers = _request_headers(req, length, self.disable_keep_alives)
-        target = req.url.request_uri() if req.method != "CONNECT" else req.url.host
-        out = [h.send(h11.Request(method=req.method, target=target, headers=headers)) or b""]
+        close = req.close or self.disable_keep_alives
+        pc.start(req.method == "HEAD", close or _has_close(req.header.get("Connection")))
+        head = _request_head(req, length, close)
         body = req.body
-        if body is not no_body:
-            try:
-                chunk = body.read(_WRITE_CHUNK)
-                while chunk:
-                    out.append(h.send(h11.Data(data=chunk)) or b"")
-                    pc.conn.write(b"".join(out))
-                    out = []
-                    chunk = body.read(_WRITE_CHUNK)
-            finally:
-                body.close()
-        out.append(h.send(h11.EndOfMessage()) or b"")
-        pc.conn.write(b"".join(out))
-
-        event = _next_event(pc)
-        while isinstance(event, h11.InformationalResponse):
-            event = _next_event(pc)
-        if not isinstance(event, h11.Response):
-            raise EOFError("EOF")  # ConnectionClosed: the server closed without answering
-        resp = _response_from(event, req)
+        if body is no_body:
+            pc.conn.write(head)
+        else:
+            _write_body(pc.conn, head, body, length)
+        while pc.header is None:
+            if not pc.fill():
+                raise EOFError("unexpected EOF" if pc.received else "EOF")
+        resp = _response_from(pc, req)
         reader = _ResponseBody(self, pc, stop, req.context())
         resp.body = reader
         reader.peek()  # a body-less response ends here and frees the connection at once
         return resp
 
 
-def _next_event(pc: _PersistConn) -> object:
-    """The next h11 event, reading the connection as long as h11 needs data.
+def _write_body(conn: Conn, head: bytes, body: ReadCloser, length: int) -> None:
+    """Send the request's head and body: ``length`` bytes, or chunked when ``-1``; closes ``body``.
 
     Raises:
-        EOFError: the server closed the connection before the response's
-            header (Go's ``EOF``), or in the middle of it (``unexpected EOF``).
-        OSError: the connection failed.
-        h11.ProtocolError: the server broke the protocol.
+        OSError: the write failed, or the body's length is not the one declared.
     """
-    h = pc.h11
-    while True:
-        event = h.next_event()
-        if event is not h11.NEED_DATA:
-            return event
-        data = pc.conn.read(_READ_SIZE)
-        if not data and h.their_state is h11.SEND_RESPONSE:
-            raise EOFError("unexpected EOF" if h.trailing_data[0] else "EOF")
-        h.receive_data(data)
+    out = [head]
+    sent = 0
+    try:
+        chunk = body.read(_WRITE_CHUNK)
+        while chunk:
+            sent += len(chunk)
+            if length < 0:
+                out += (b"%x\r\n" % len(chunk), chunk, b"\r\n")
+            elif sent > length:
+                break
+            else:
+                out.append(chunk)
+            conn.write(b"".join(out))
+            out = []
+            chunk = body.read(_WRITE_CHUNK)
+    finally:
+        body.close()
+    if length >= 0 and sent != length:
+        raise OSError(f"http: ContentLength={length} with Body length {sent}")
+    if length < 0:
+        conn.write(b"0\r\n\r\n")
 
 
-def _nothing_received(pc: _PersistConn) -> bool:
-    return pc.h11.their_state is h11.SEND_RESPONSE or pc.h11.their_state is h11.CLOSED
+def _has_close(connection: str) -> bool:
+    return any(part.strip().lower() == "close" for part in connection.split(","))
 
 
-def _request_headers(req: Request, length: int, close: bool) -> list[tuple[bytes, bytes]]:
+def _request_head(req: Request, length: int, close: bool) -> bytes:
+    """The request line and header fields, as sent.
+
+    Raises:
+        OSError: a field name or value that cannot be sent (Go's ``invalid header field``).
+    """
     header = req.header
-    pairs: list[tuple[str, str]] = [("Host", req.host or req.url.host)]
+    target = req.url.request_uri() if req.method != "CONNECT" else req.url.host
+    lines = [f"{req.method} {target} HTTP/1.1\r\nHost: {req.host or req.url.host}\r\n"]
     if "User-Agent" not in header:
-        pairs.append(("User-Agent", _USER_AGENT))
+        lines.append(f"User-Agent: {_USER_AGENT}\r\n")
     if length > 0 or (length == 0 and req.method in ("POST", "PUT", "PATCH")):
-        pairs.append(("Content-Length", str(length)))
+        lines.append(f"Content-Length: {length}\r\n")
     elif length < 0:
-        pairs.append(("Transfer-Encoding", "chunked"))
-    if (req.close or close) and "Connection" not in header:
-        pairs.append(("Connection", "close"))
-    skip = {"Host", "Content-Length", "Transfer-Encoding"}
-    pairs += [(key, value) for key, values in header.items() if key not in skip for value in values]
-    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
+        lines.append("Transfer-Encoding: chunked\r\n")
+    if close and "Connection" not in header:
+        lines.append("Connection: close\r\n")
+    for key, values in header.items():
+        if key in _FRAMING:
+            continue
+        if not is_token(key):
+            raise OSError(f"net/http: invalid header field name {go_quote(key)}")
+        for value in values:
+            if "\r" in value or "\n" in value or "\0" in value:
+                raise OSError(f"net/http: invalid header field value for {go_quote(key)}")
+            lines.append(f"{key}: {value}\r\n")
+    lines.append("\r\n")
+    return "".join(lines).encode("latin-1")
 
 
-def _response_from(event: h11.Response, req: Request) -> Response:
-    header = Header()
-    for name, value in event.headers.raw_items():
-        header.add(canonical_header_key(name.decode("latin-1")), value.decode("latin-1"))
-    version = event.http_version.decode()
+# Fields the transport writes itself, from the request's other fields.
+_FRAMING: Final = frozenset({"Host", "Content-Length", "Transfer-Encoding"})
+
+
+def _response_from(pc: _PersistConn, req: Request) -> Response:
+    header = pc.header
+    assert header is not None  # the head is complete
+    version = pc.version
     major, _, minor = version.partition(".")
-    code = event.status_code
+    code = pc.status
     length = header.get("Content-Length")
     chunked = "chunked" in header.get("Transfer-Encoding").lower()
     if code in (204, 304) or 100 <= code < 200:
@@ -336,7 +452,7 @@ def _response_from(event: h11.Response, req: Request) -> Response:
     else:
         content_length = -1
     return Response(
-        status=f"{code} {event.reason.decode('latin-1')}".rstrip(),
+        status=f"{code} {pc.reason.decode('latin-1')}".rstrip(),
         status_code=code,
         proto=f"HTTP/{version}",
         proto_major=int(major),
@@ -391,9 +507,12 @@ class _ResponseBody:
         pc = self._pc
         if pc is None:
             return b""
+        body = pc.body
         try:
-            event = _next_event(pc)
-        except (OSError, h11.ProtocolError) as err:
+            while not body and not pc.complete:
+                if not pc.fill():
+                    raise EOFError("unexpected EOF")
+        except (OSError, EOFError, httptools.HttpParserError) as err:
             self._finish(keep=False)
             cerr = self._ctx.err()
             if cerr is not None:
@@ -401,10 +520,11 @@ class _ResponseBody:
             if isinstance(err, OSError):
                 raise
             raise OSError(f"net/http: HTTP/1.x transport connection broken: {err}") from err
-        if isinstance(event, h11.Data):
-            return bytes(event.data)
-        self._finish(keep=isinstance(event, h11.EndOfMessage))
-        return b""
+        data = body[0] if len(body) == 1 else b"".join(body)
+        body.clear()
+        if pc.complete:
+            self._finish(keep=True)  # the connection is free before the data is even read
+        return data
 
     def close(self) -> None:
         self._closed = True

@@ -55,6 +55,22 @@ def canonical_header_key(key: str) -> str:
     return found if found is not None else _canonical(key)
 
 
+# Field names as they came on the wire and their canonical keys: messages
+# repeat the same few spellings.
+_WIRE_KEYS: dict[bytes, str] = {}
+_WIRE_KEYS_MAX = 1024
+
+
+def wire_key(name: bytes) -> str:
+    """:func:`canonical_header_key` of a field name as received, remembered for the next time."""
+    key = _WIRE_KEYS.get(name)
+    if key is None:
+        key = canonical_header_key(name.decode("latin-1"))
+        if len(_WIRE_KEYS) < _WIRE_KEYS_MAX:
+            _WIRE_KEYS[name] = key
+    return key
+
+
 class Header(dict[str, list[str]]):
     """Go's ``http.Header``: header fields with canonical keys and any number of values.
 

@@ -1,10 +1,11 @@
 """Go's HTTP server: ``Server``, ``serve``, a goroutine per connection, keep-alive.
 
 Each accepted connection gets a goroutine that reads requests one after
-the other with ``h11`` (the sans-I/O HTTP/1.1 protocol library: this
-module feeds it the bytes read from the connection and writes the bytes
-it produces) and calls the handler in that same goroutine, as Go's
-``conn.serve`` does.  Pipelined requests are therefore answered in order.
+the other, parsed by ``httptools`` (llhttp, Node.js's HTTP/1.1 parser, in
+C: this module feeds it the bytes read from the connection), and calls
+the handler in that same goroutine, as Go's ``conn.serve`` does.
+Pipelined requests are therefore answered in order.  The response's
+framing and its head are this module's, as in Go's ``server.go``.
 
 A request's context is made only when the handler asks for it; from then
 on, once the request's body has been read, a watcher goroutine reads the
@@ -19,11 +20,12 @@ import contextlib
 import logging
 import ssl
 import time as _time
+from collections import deque
 from email.utils import formatdate
 from enum import Enum
 from typing import Final
 
-import h11
+import httptools
 
 from .. import context, net, tls
 from .._chan import Chan
@@ -44,7 +46,7 @@ from ._status import (
     status_text,
 )
 from ._url import parse_request_uri
-from .header import Header, canonical_header_key
+from .header import Header, is_token, wire_key
 from .mux import default_serve_mux
 
 __all__ = ["Server", "listen_and_serve", "listen_and_serve_tls", "serve"]
@@ -267,8 +269,66 @@ def listen_and_serve_tls(
     Server(addr, handler).listen_and_serve_tls(cert_file, key_file)
 
 
+class _Reject(Exception):
+    """A request the server refuses: answered with ``code``, then the connection closes."""
+
+    def __init__(self, code: int, why: str) -> None:
+        super().__init__(why)
+        self.code = code
+
+
+class _Incoming:
+    """One request as the parser delivers it: its head, then its body as it arrives.
+
+    The parser fills it from its callbacks; the connection's goroutine
+    reads it.  ``body`` holds the chunks not yet read, already decoded when
+    the body is chunked; ``complete`` says the whole message has arrived.
+    """
+
+    __slots__ = (
+        "body",
+        "complete",
+        "continue_due",
+        "head_size",
+        "header",
+        "host",
+        "hosts",
+        "keep_alive",
+        "method",
+        "target",
+        "upgrade",
+        "version",
+    )
+
+    def __init__(self) -> None:
+        self.target = b""
+        self.header = Header()
+        self.host = ""
+        self.hosts = 0  # how many Host fields came
+        self.head_size = len(b"  HTTP/1.1\r\n\r\n")  # the request line and fields, as sent
+        self.method = ""
+        self.version = ""
+        self.keep_alive = False
+        self.upgrade = False
+        self.continue_due = False  # the client awaits "100 Continue" before sending the body
+        self.body: list[bytes] = []
+        self.complete = False
+
+
+# What a request's version makes of Request.proto, proto_major and proto_minor.
+_PROTOS: Final = {"1.1": ("HTTP/1.1", 1, 1), "1.0": ("HTTP/1.0", 1, 0)}
+
+
 class _ServerConn:
-    """One connection's state, served by one goroutine (Go's ``conn``)."""
+    """One connection's state, served by one goroutine (Go's ``conn``).
+
+    The goroutine reads the connection in blocks of up to 64 KB and feeds
+    them to ``httptools``' parser (llhttp), whose callbacks queue each
+    request whose head is complete; so pipelined requests that came in one
+    block are parsed from it, and answered in order, one at a time.  Only
+    that goroutine touches the parser and the queue (the context's watcher
+    only reads the connection into ``prefetched``), so nothing is locked.
+    """
 
     def __init__(self, server: Server, conn: Conn, serve_request: HandlerFunc) -> None:
         self.server = server
@@ -277,11 +337,18 @@ class _ServerConn:
         self.remote_addr = str(conn.remote_addr())
         # Go's limit on a request's line and header fields: max_header_bytes plus slack.
         self.max_head_size = (server.max_header_bytes or _DEFAULT_MAX_HEADER_BYTES) + _HEADER_SLACK
-        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=self.max_head_size)
+        self.parser = httptools.HttpRequestParser(self)
+        self.parsing: _Incoming | None = None  # the request whose head is being parsed
+        # Bytes fed since the block that began that head; -1 while that block is fed.
+        self.head_fed = 0
+        self.queue: deque[_Incoming] = deque()  # requests whose head is complete, unanswered
+        self.receiving = _Incoming()  # the last request whose head was complete: its body comes
+        self.serving = self.receiving  # the request whose handler runs
+        self.failure: _Reject | None = None  # what the parser refused: it parses no more
+        self.upgraded = False  # an Upgrade or CONNECT request came: nothing after it is parsed
         self.state = _State.NEW  # written by serve() only
-        self.state_since = now()
+        self.state_since = now()  # when the connection was accepted: only NEW needs it
         self.broken = False  # a read or write on the connection failed
-        self.received = 0  # bytes handed to h11 so far
         # The current request's context, once its handler asked for it.
         self.cancel_request: context.CancelFunc | None = None
         self.want_watch = False  # the handler asked for the context before the body ended
@@ -302,75 +369,78 @@ class _ServerConn:
     def _serve(self) -> None:
         first = True
         while True:
-            request = self._read_request(first)
-            if request is None:
+            found = self._read_request(first)
+            if found is None:
                 return
+            request, incoming = found
             first = False
-            self._set_state(_State.ACTIVE)
-            keep = self._respond(request)
+            self.state = _State.ACTIVE
+            keep = self._respond(request, incoming)
             if not keep or self.server._shutting_down:
                 return
-            self.h11.start_next_cycle()
-            self._set_state(_State.IDLE)
+            self.state = _State.IDLE
 
-    def _set_state(self, state: _State) -> None:
-        self.state = state
-        self.state_since = now()
-
-    def _read_request(self, first: bool) -> Request | None:
+    def _read_request(self, first: bool) -> tuple[Request, _Incoming] | None:
         """The next request, or None when the client is done with the connection."""
+        queue = self.queue
         server = self.server
         header_timeout = server.read_header_timeout or server.read_timeout
-        idle_timeout = server.idle_timeout or server.read_timeout
-        if not first and idle_timeout:
-            self.conn.set_read_deadline(now() + idle_timeout)
-        received_before = self.received
-        try:
-            event = self._next_event(header_timeout)
-        except h11.RemoteProtocolError as err:
-            self._reject(err.error_status_hint, err)
-            return None
-        except TimeoutError:
-            return None
-        if not isinstance(event, h11.Request):
-            return None  # ConnectionClosed
-        # h11 bounds only a head still incomplete, so one that came whole is
-        # measured here, unless it cannot be that large: the head is within
-        # what was read for it and what was left of the last read before.
-        may_be_large = self.received - received_before + _READ_SIZE > self.max_head_size
-        if may_be_large and _head_size(event) > self.max_head_size:
-            self._reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
-            return None
-        header_end = now()
+        if not queue:
+            idle_timeout = server.idle_timeout or server.read_timeout
+            if not first and idle_timeout:
+                self.conn.set_read_deadline(now() + idle_timeout)
+            try:
+                while not queue:
+                    if not self._fill():
+                        if self.failure is not None:
+                            self._reject(self.failure.code, self.failure)
+                        return None
+                    if header_timeout:
+                        # From the request's first bytes on, the header has this long.
+                        self.conn.set_read_deadline(now() + header_timeout)
+                        header_timeout = 0
+            except TimeoutError:
+                return None
+        incoming = queue.popleft()
         if server.read_timeout:
-            self.conn.set_read_deadline(header_end + server.read_timeout)
+            self.conn.set_read_deadline(now() + server.read_timeout)
         elif header_timeout:
             self.conn.set_read_deadline(None)
         if server.write_timeout:
-            self.conn.set_write_deadline(header_end + server.write_timeout)
+            self.conn.set_write_deadline(now() + server.write_timeout)
         try:
-            return self._request_from(event)
+            return self._request_from(incoming), incoming
         except ValueError as err:
             self._reject(StatusBadRequest, err)
             return None
 
-    def _next_event(self, header_timeout: float = 0) -> object:
-        """The next h11 event, reading the connection as long as h11 needs data.
-
-        With ``header_timeout``, the read deadline is set once the first
-        bytes of the request have arrived.
-        """
-        h = self.h11
-        while True:
-            event = h.next_event()
-            if event is not h11.NEED_DATA:
-                return event
-            data = self._read()
-            self.received += len(data)
-            if header_timeout:
-                self.conn.set_read_deadline(now() + header_timeout)
-                header_timeout = 0
-            h.receive_data(data)
+    def _fill(self) -> bool:
+        """Read a block of the connection into the parser; False at its end or once the parser failed."""
+        if self.failure is not None or self.upgraded:
+            return False
+        data = self._read()
+        if not data:
+            return False
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.upgraded = True  # what follows speaks another protocol, which we do not
+        except httptools.HttpParserError as err:
+            refused = err.__context__  # what a callback raised, if one did
+            self.failure = (
+                refused if isinstance(refused, _Reject) else _Reject(StatusBadRequest, str(err))
+            )
+            return True
+        if self.parsing is not None:
+            # A head still incomplete: the fields that came whole were measured by
+            # the callbacks; this bounds the one that did not, give or take the
+            # block the head began in (not counted: other requests may fill it).
+            self.head_fed = 0 if self.head_fed < 0 else self.head_fed + len(data)
+            if self.head_fed > self.max_head_size:
+                self.failure = _Reject(
+                    StatusRequestHeaderFieldsTooLarge, "request header too large"
+                )
+        return True
 
     def _read(self) -> bytes:
         if self.prefetched is not None:
@@ -382,42 +452,158 @@ class _ServerConn:
             self.broken = True
             raise
 
-    def _request_from(self, event: h11.Request) -> Request:
-        header = Header()
-        host = ""
-        for name, value in event.headers.raw_items():
-            key = canonical_header_key(name.decode("latin-1"))
-            if key == "Host":
-                host = value.decode("latin-1")
-                continue  # Go keeps the Host header in Request.host only
-            header.add(key, value.decode("latin-1"))
-        target = event.target.decode("latin-1")
+    # -- the parser's callbacks (httptools' protocol) -------------------------------
+
+    def on_message_begin(self) -> None:
+        self.parsing = _Incoming()
+        self.head_fed = -1
+
+    def on_url(self, url: bytes) -> None:
+        incoming = self.parsing
+        assert incoming is not None  # on_message_begin came first
+        incoming.target += url
+        incoming.head_size += len(url)
+        if incoming.head_size > self.max_head_size:
+            raise _Reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        incoming = self.parsing
+        assert incoming is not None
+        incoming.head_size += len(name) + len(value) + 4  # ": " and CRLF
+        if incoming.head_size > self.max_head_size:
+            raise _Reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
+        key = wire_key(name)
+        if key == "Host":
+            incoming.host = value.decode("latin-1")  # Go keeps it in Request.host only
+            incoming.hosts += 1
+            return
+        values = dict.get(incoming.header, key)  # dict.get: key is canonical already
+        if values is None:
+            incoming.header[key] = [value.decode("latin-1")]
+        else:
+            values.append(value.decode("latin-1"))
+
+    def on_headers_complete(self) -> None:
+        incoming = self.parsing
+        assert incoming is not None
+        parser = self.parser
+        incoming.method = parser.get_method().decode("latin-1")
+        incoming.head_size += len(incoming.method)
+        if incoming.head_size > self.max_head_size:
+            raise _Reject(StatusRequestHeaderFieldsTooLarge, "request header too large")
+        version = incoming.version = parser.get_http_version()
+        if version not in _PROTOS:
+            raise _Reject(StatusBadRequest, f"unsupported protocol version HTTP/{version}")
+        if incoming.hosts > 1 or (not incoming.hosts and version == "1.1"):
+            raise _Reject(StatusBadRequest, "missing or repeated Host header")
+        header = incoming.header
+        coding = dict.get(header, "Transfer-Encoding")
+        if coding is not None and [value.lower() for value in coding] != ["chunked"]:
+            raise _Reject(StatusNotImplemented, f"unsupported transfer encoding {coding!r}")
+        incoming.keep_alive = parser.should_keep_alive()
+        incoming.upgrade = parser.should_upgrade()
+        expect = dict.get(header, "Expect")
+        incoming.continue_due = (
+            expect is not None and version == "1.1" and expect[0].lower() == "100-continue"
+        )
+        self.parsing = None
+        self.receiving = incoming
+        self.queue.append(incoming)
+
+    def on_body(self, body: bytes) -> None:
+        self.receiving.body.append(body)
+
+    def on_message_complete(self) -> None:
+        incoming = self.receiving
+        incoming.complete = True
+        incoming.continue_due = False
+
+    # -- one exchange --------------------------------------------------------------
+
+    def _request_from(self, incoming: _Incoming) -> Request:
+        target = incoming.target.decode("latin-1")
         url = parse_request_uri(target)
-        version = event.http_version.decode()
-        major, _, minor = version.partition(".")
-        length = header.get("Content-Length")
-        chunked = "chunked" in header.get("Transfer-Encoding").lower()
+        header = incoming.header
+        proto, major, minor = _PROTOS[incoming.version]
+        length = dict.get(header, "Content-Length")
+        chunked = "Transfer-Encoding" in header
         request = Request(
-            method=event.method.decode("latin-1"),
+            method=incoming.method,
             url=url,
-            proto=f"HTTP/{version}",
-            proto_major=int(major),
-            proto_minor=int(minor or 0),
+            proto=proto,
+            proto_major=major,
+            proto_minor=minor,
             header=header,
-            content_length=-1 if chunked else int(length) if length else 0,
+            content_length=-1 if chunked else int(length[0]) if length else 0,
             transfer_encoding=["chunked"] if chunked else [],
-            close=self.h11.their_state is h11.MUST_CLOSE,
-            host=host or url.host,
+            close=not incoming.keep_alive,
+            host=incoming.host or url.host,
             remote_addr=self.remote_addr,
             request_uri=target,
         )
-        if chunked or length not in ("", "0"):
-            request.body = _RequestBody(self)
-        else:
+        if incoming.complete and not incoming.body:
             request.body = no_body
-            self._next_event()  # the EndOfMessage of the empty body: the request is all read
+        else:
+            request.body = _RequestBody(self, incoming)
         request._make_ctx = self._request_context
         return request
+
+    def _respond(self, request: Request, incoming: _Incoming) -> bool:
+        """Run the handler and finish the response; whether the connection may serve another."""
+        self.serving = incoming
+        w = _ResponseWriter(self, request, incoming)
+        try:
+            self.serve_request(w, request)
+        except Exception as err:
+            if not self.broken:
+                log.error("http: panic serving %s: %r", self.remote_addr, err, exc_info=err)
+                w.fail()
+            return False
+        finally:
+            self._end_request_context()
+        if self.broken:
+            return False
+        w.finish()
+        return w.keep_alive and self._discard_body(incoming)
+
+    def _discard_body(self, incoming: _Incoming) -> bool:
+        """Read what the handler left of the request body; whether all of it came."""
+        budget = _MAX_POST_HANDLER_READ
+        while True:
+            budget -= sum(map(len, incoming.body))
+            incoming.body.clear()
+            if incoming.complete:
+                return True
+            if budget < 0 or not self._fill():
+                return False
+
+    def more_body(self, incoming: _Incoming) -> None:
+        """Read until more of ``incoming``'s body came, or all of it (for the body's reader).
+
+        Sends ``100 Continue`` first if the client waits for it.
+
+        Raises:
+            EOFError: the connection ended in the middle of the body.
+            ValueError: the body is malformed.
+            OSError: reading the connection failed.
+        """
+        if incoming.continue_due:
+            incoming.continue_due = False
+            self.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = incoming.body
+        had = len(body)
+        while len(body) == had and not incoming.complete:
+            if not self._fill():
+                if self.failure is not None:
+                    raise ValueError(f"http: invalid request body: {self.failure}")
+                raise EOFError("unexpected EOF")
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.conn.write(data)
+        except OSError:
+            self.broken = True
+            raise
 
     def _reject(self, code: int, why: object) -> None:
         """Answer a request that cannot be served as Go does; the connection then closes.
@@ -456,43 +642,11 @@ class _ServerConn:
             while conn.read(_READ_SIZE):
                 pass
 
-    # -- one exchange --------------------------------------------------------------
-
-    def _respond(self, request: Request) -> bool:
-        """Run the handler and finish the response; whether the connection may serve another."""
-        w = _ResponseWriter(self, request)
-        try:
-            self.serve_request(w, request)
-        except Exception as err:
-            if not self.broken:
-                log.error("http: panic serving %s: %r", self.remote_addr, err, exc_info=err)
-                w.fail()
-            return False
-        finally:
-            self._end_request_context()
-        if self.broken:
-            return False
-        w.finish()
-        return self._discard_body() and self.h11.our_state is h11.DONE
-
-    def _discard_body(self) -> bool:
-        """Read what the handler left of the request body; whether all of it came."""
-        budget = _MAX_POST_HANDLER_READ
-        while self.h11.their_state is h11.SEND_BODY:
-            event = self._next_event()
-            if isinstance(event, h11.Data):
-                budget -= len(event.data)
-                if budget < 0:
-                    return False
-            elif not isinstance(event, h11.EndOfMessage):
-                return False
-        return self.h11.their_state is h11.DONE
-
     # -- the request's context -----------------------------------------------------
 
     def _request_context(self) -> context.Context:
         ctx, self.cancel_request = context.with_cancel(self.server._base)
-        if self.h11.their_state is h11.SEND_BODY:
+        if not self.serving.complete:
             self.want_watch = True  # the body reader starts the watcher at its end
         else:
             self._start_watcher()
@@ -545,38 +699,34 @@ class _ServerConn:
 class _RequestBody:
     """The body of a request on the server, read from the connection as the handler asks."""
 
-    def __init__(self, conn: _ServerConn) -> None:
+    def __init__(self, conn: _ServerConn, incoming: _Incoming) -> None:
         self._conn = conn
-        self._pending = b""
-        self._done = False
+        self._incoming = incoming
         self._closed = False
 
     def read(self, n: int = -1, /) -> bytes:
         if self._closed:
             raise ValueError("http: invalid Read on closed Body")
+        incoming = self._incoming
+        chunks = incoming.body
         if n < 0:
-            chunks = [self._pending]
-            self._pending = b""
-            while not self._done:
-                chunks.append(self._next_data())
-            return b"".join(chunks)
-        while not self._pending and not self._done:
-            self._pending = self._next_data()
-        data, self._pending = self._pending[:n], self._pending[n:]
+            while not incoming.complete:
+                self._conn.more_body(incoming)
+            data = b"".join(chunks)
+            chunks.clear()
+        else:
+            if not chunks and not incoming.complete:
+                self._conn.more_body(incoming)
+            if not chunks:
+                data = b""
+            elif len(chunks[0]) <= n:
+                data = chunks.pop(0)
+            else:
+                data = chunks[0][:n]
+                chunks[0] = chunks[0][n:]
+        if incoming.complete:
+            self._conn.body_ended()
         return data
-
-    def _next_data(self) -> bytes:
-        conn = self._conn
-        if conn.h11.they_are_waiting_for_100_continue:
-            conn.conn.write(
-                conn.h11.send(h11.InformationalResponse(status_code=100, headers=[])) or b""
-            )
-        event = conn._next_event()
-        if isinstance(event, h11.Data):
-            return bytes(event.data)
-        self._done = True
-        conn.body_ended()
-        return b""
 
     def close(self) -> None:
         self._closed = True
@@ -586,21 +736,30 @@ class _ResponseWriter:
     """The server's :class:`ResponseWriter` for one request (Go's ``response``).
 
     Holds back up to 2 KB of body: a handler that writes no more than that
-    and returns gets a ``Content-Length``; a longer body, or one flushed
-    early, goes out chunked (or, to an HTTP/1.0 client, up to a closed
-    connection).
+    and returns gets a ``Content-Length``, and its response goes out in one
+    write; a longer body, or one flushed early, goes out chunked (or, to an
+    HTTP/1.0 client, up to a closed connection).  The response's framing
+    (Content-Length, chunked, or none for HEAD, 1xx, 204 and 304) and
+    whether the connection stays open are decided here, as Go's
+    ``chunkWriter.writeHeader`` decides them.
     """
 
-    def __init__(self, conn: _ServerConn, request: Request) -> None:
+    def __init__(self, conn: _ServerConn, request: Request, incoming: _Incoming) -> None:
         self._conn = conn
         self._request = request
+        self._incoming = incoming
         self._header = Header()
         self._status = 0  # set by write_header
         self._committed = False  # the status line and header have been sent
         self._held: list[bytes] = []  # body written but not yet sent
         self._held_size = 0
         self._out: list[bytes] = []  # wire bytes not yet written to the connection
+        self._out_size = 0
         self._head = request.method == "HEAD"
+        self._chunked = False  # the body goes out in chunks
+        self._left = -1  # what the declared Content-Length still expects; -1 when none
+        # Whether the connection may serve another request after this response.
+        self.keep_alive = incoming.keep_alive and not incoming.upgrade
 
     def header(self) -> Header:
         return self._header
@@ -611,22 +770,41 @@ class _ResponseWriter:
             return
         check_write_header_code(status_code)
         if 100 <= status_code < 200 and status_code != 101:
-            self._send(
-                h11.InformationalResponse(status_code=status_code, headers=_wire(self._header))
-            )
-            self._flush_out()
+            self._conn.write(_head(status_code, self._header))
             return
         self._status = status_code
+        length = dict.get(self._header, "Content-Length")
+        if length is not None and _body_allowed(status_code):
+            if _is_length(length[0]):
+                self._left = int(length[0])
+            else:
+                log.warning("http: invalid Content-Length of %r", length[0])
+                del self._header["Content-Length"]
 
     def write(self, data: bytes, /) -> int:
+        """Write part of the body (held back, or queued, or sent); see the class.
+
+        Raises:
+            ValueError: the status allows no body (Go's ``ErrBodyNotAllowed``),
+                or ``data`` goes past the declared Content-Length (``ErrContentLength``).
+            OSError: the connection failed.
+        """
         if not self._status:
             self.write_header(StatusOK)
-        if self._head or not data:
-            return len(data)
+        if not data:
+            return 0
+        if not _body_allowed(self._status):
+            raise ValueError("http: request method or response status code does not allow body")
+        left = self._left
+        if left >= 0:
+            if len(data) > left:
+                raise ValueError("http: wrote more than the declared Content-Length")
+            self._left = left - len(data)
         if self._committed:
-            self._send(h11.Data(data=data))
-            if sum(map(len, self._out)) >= _BUFFER_BEFORE_CHUNKING:
-                self._flush_out()
+            if not self._head:  # a HEAD response's body is counted, never sent
+                self._send_body(data)
+                if self._out_size >= _BUFFER_BEFORE_CHUNKING:
+                    self._flush_out()
             return len(data)
         self._held.append(data)
         self._held_size += len(data)
@@ -647,7 +825,10 @@ class _ResponseWriter:
             self.write_header(StatusOK)
         if not self._committed:
             self._commit(final=True)
-        self._send(h11.EndOfMessage())
+        if self._chunked:
+            self._out.append(b"0\r\n\r\n")
+        elif self._left > 0 and not self._head:
+            self.keep_alive = False  # less than declared came: the client cannot tell where we are
         self._flush_out()
 
     def fail(self) -> None:
@@ -657,72 +838,123 @@ class _ResponseWriter:
         self._header = Header(
             {"Content-Type": ["text/plain; charset=utf-8"], "Connection": ["close"]}
         )
-        self._held, self._held_size, self._status = [], 0, StatusInternalServerError
-        self._head = self._request.method == "HEAD"
-        if not self._head:
-            body = f"{status_text(StatusInternalServerError)}\n".encode()
-            self._held, self._held_size = [body], len(body)
+        body = f"{status_text(StatusInternalServerError)}\n".encode()
+        self._held, self._held_size, self._status = [body], len(body), StatusInternalServerError
+        self._left = -1
         with contextlib.suppress(OSError, ValueError):  # the client may be gone
             self.finish()
 
     def _commit(self, final: bool) -> None:
-        """Send the status line and header, then what the handler wrote so far."""
+        """Frame the response, then queue its head and what the handler wrote so far."""
         self._committed = True
         h = self._header
-        held = b"".join(self._held)
+        status = self._status
+        held = self._held[0] if len(self._held) == 1 else b"".join(self._held)
         self._held = []
         if "Date" not in h:
             h["Date"] = [_http_date()]
-        allowed = _body_allowed(self._status)
-        if allowed and "Content-Type" not in h and not h.get("Transfer-Encoding") and held:
+        allowed = _body_allowed(status)
+        coding = dict.get(h, "Transfer-Encoding")
+        if allowed and held and coding is None and "Content-Type" not in h:
             h["Content-Type"] = [detect_content_type(held[:SNIFF_LEN])]
-        unframed = "Content-Length" not in h and not h.get("Transfer-Encoding")
+        unframed = coding is None and "Content-Length" not in h
         if final and allowed and unframed and (held or not self._head):
             h["Content-Length"] = [str(len(held))]
+        if allowed and not self._head:
+            self._frame(h, coding)
+        incoming = self._incoming
+        if incoming.continue_due:
+            # The client still waits to be asked for the body: it cannot be read now.
+            incoming.continue_due = False
+            self.keep_alive = False
         if self._conn.server._shutting_down:
-            h.set("Connection", "close")
-        self._send(
-            h11.Response(
-                status_code=self._status, headers=_wire(h), reason=status_text(self._status)
-            )
-        )
-        if held and not self._head:
-            self._send(h11.Data(data=held))
+            self.keep_alive = False
+        connection = dict.get(h, "Connection")
+        if connection is not None and _has_token(connection, "close"):
+            self.keep_alive = False
+        elif not self.keep_alive:
+            if self._request.proto_minor >= 1:  # an HTTP/1.0 client expects the close anyway
+                h["Connection"] = ["close"]
+        elif self._request.proto_minor == 0:
+            h["Connection"] = ["keep-alive"]  # an HTTP/1.0 client asked for it, and gets it
+        self._out.append(_head(status, h))
+        if held and allowed and not self._head:
+            self._send_body(held)
 
-    def _send(self, event: h11._events.Event) -> None:
-        try:
-            data = self._conn.h11.send(event)
-        except h11.LocalProtocolError as err:
-            raise ValueError(f"http: {err}") from None
-        if data:
+    def _frame(self, h: Header, coding: list[str] | None) -> None:
+        """How the body goes out: as long as Content-Length says, in chunks, or up to the close."""
+        length = dict.get(h, "Content-Length")
+        if length is not None:
+            if _is_length(length[0]):
+                return
+            del h["Content-Length"]  # set after write_header, and invalid
+        if coding is not None:
+            self._chunked = [value.lower() for value in coding] == ["chunked"]
+            if not self._chunked:
+                self.keep_alive = False
+        elif self._request.proto_minor >= 1:
+            h["Transfer-Encoding"] = ["chunked"]
+            self._chunked = True
+        else:
+            self.keep_alive = False  # HTTP/1.0: the body ends where the connection does
+
+    def _send_body(self, data: bytes) -> None:
+        if self._chunked:
+            self._out += (b"%x\r\n" % len(data), data, b"\r\n")
+        else:
             self._out.append(data)
+        self._out_size += len(data)
 
     def _flush_out(self) -> None:
-        if not self._out:
+        out = self._out
+        if not out:
             return
-        data = b"".join(self._out)
+        data = out[0] if len(out) == 1 else b"".join(out)
         self._out = []
-        try:
-            self._conn.conn.write(data)
-        except OSError:
-            self._conn.broken = True
-            raise
+        self._out_size = 0
+        self._conn.write(data)
 
 
-def _head_size(request: h11.Request) -> int:
-    """The size of the request line and header fields as sent, give or take whitespace."""
-    size = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n\r\n")
-    for name, value in request.headers.raw_items():
-        size += len(name) + len(value) + len(b": \r\n")
-    return size
+# Status lines by code, made on first use.
+_STATUS_LINES: dict[int, str] = {}
+# Field names already found valid (tokens): most responses repeat the same few.
+_VALID_KEYS: set[str] = set()
+_VALID_KEYS_MAX: Final = 1024
 
 
-def _wire(header: Header) -> list[tuple[bytes, bytes]]:
-    return [
-        (key.encode("latin-1"), value.encode("latin-1"))
-        for key, values in header.items()
-        for value in values
-    ]
+def _head(status: int, header: Header) -> bytes:
+    """The status line and header fields of a response, as sent.
+
+    Invalid field names are left out and line breaks in values become
+    spaces, as Go's ``Header.Write`` does.
+    """
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        text = status_text(status) or f"status code {status}"
+        line = _STATUS_LINES[status] = f"HTTP/1.1 {status:03d} {text}\r\n"
+    parts = [line]
+    for key, values in header.items():
+        if key not in _VALID_KEYS:
+            if not is_token(key):
+                continue
+            if len(_VALID_KEYS) < _VALID_KEYS_MAX:
+                _VALID_KEYS.add(key)
+        for value in values:
+            if "\n" in value or "\r" in value:
+                value = value.replace("\r", " ").replace("\n", " ")
+            parts.append(f"{key}: {value}\r\n")
+    parts.append("\r\n")
+    return "".join(parts).encode("latin-1")
+
+
+def _is_length(value: str) -> bool:
+    """Whether a Content-Length value is valid: decimal digits only."""
+    return value.isascii() and value.isdigit()
+
+
+def _has_token(values: list[str], token: str) -> bool:
+    """Whether a comma-separated header field holds ``token`` (case-insensitive)."""
+    return any(part.strip().lower() == token for value in values for part in value.split(","))
 
 
 def _body_allowed(status: int) -> bool:
