@@ -167,7 +167,7 @@ class Side:
     Made with its descriptor; used on the runtime's thread only.
     """
 
-    __slots__ = ("err", "fd", "g", "more", "poller", "rt", "timer")
+    __slots__ = ("drained", "err", "fd", "g", "hung_up", "more", "poller", "rt", "timer")
 
     def __init__(self, rt: Runtime, poller: Poller, fd: int) -> None:
         self.rt = rt
@@ -182,6 +182,12 @@ class Side:
         self.err = 0
         # The pending deadline timer, if any.
         self.timer: TimerEntry | None = None
+        # Whether a read found the descriptor empty with no readiness since
+        # (see mark_drained): the next read parks without trying.
+        self.drained = False
+        # Whether the poller reported a hang-up or an error: the state after
+        # which a read never blocks again, which brings no further edge.
+        self.hung_up = False
 
     def wait(self) -> int:
         """Park the calling goroutine until the descriptor may be ready this way.
@@ -217,6 +223,24 @@ class Side:
         rt.park(_IO_WAIT, self)
         return self.err
 
+    def mark_drained(self) -> None:
+        """Remember that a read just emptied the descriptor, to skip the next, failing one.
+
+        Call it right after a read of a stream (a TCP or Unix stream socket,
+        a pipe) returned fewer bytes than it asked for, but some, with no
+        switch in between: the kernel returns less only when nothing more
+        was queued at that moment, and whatever arrives later brings the
+        poller a new edge, which clears the mark (Tokio's
+        ``clear_readiness``).  A hang-up or an error never brings another
+        edge, so once the poller has seen one (``hung_up``: the end of
+        the stream may be queued behind the data just read) the mark is
+        never set again.  Never for datagrams: a short one says nothing of
+        the next.  Level-triggered pollers wake a waiter whenever the
+        descriptor is ready at all, so the mark is as safe there.
+        """
+        if not self.hung_up:
+            self.drained = True
+
     def _cancel_wait(self, g: object, /) -> None:
         """The scheduler's undo: ``g`` stops waiting."""
         if self.g is g:
@@ -230,6 +254,7 @@ class Side:
 
     def wake(self) -> None:
         """Ready the goroutines waiting (the poller's, a deadline's, a close's)."""
+        self.drained = False
         g = self.g
         if g is None:
             return
@@ -461,6 +486,8 @@ if sys.platform == "linux":
     _EPOLL_READ = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
     _EPOLL_WRITE = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
     _EPOLL_OPEN = select.EPOLLIN | select.EPOLLOUT | select.EPOLLRDHUP | select.EPOLLET
+    # Readiness for reading that lasts: no edge follows (Side.hung_up).
+    _EPOLL_HUNG_UP = select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
 
     class EpollPoller(Poller):
         """Linux: one epoll set, each descriptor in it edge-triggered for its whole life."""
@@ -495,6 +522,9 @@ if sys.platform == "linux":
                 # The usual case inline: one reader or one writer.
                 if mask & _EPOLL_READ:
                     side = pd.r
+                    side.drained = False  # an edge: whether or not anyone waits
+                    if mask & _EPOLL_HUNG_UP:
+                        side.hung_up = True
                     g = side.g
                     if g is not None:
                         if side.more:
