@@ -95,9 +95,9 @@ class FD:
         Blocks the calling goroutine only (``IO wait``).  For a read of a
         stream (a TCP or Unix stream socket, a pipe), ``size`` is how many
         bytes it asks for and ``length(result)`` how many it got: a read that
-        gets some but fewer leaves the descriptor marked drained
-        (:meth:`Side.mark_drained`), and the next read parks at once instead
-        of failing with ``EAGAIN`` first (an echo server's every other read).
+        gets some but fewer leaves the descriptor marked drained, and the
+        next read parks at once instead of failing with ``EAGAIN`` first (an
+        echo server's every other read).
         With ``share``, reads that find data at once take turns with the
         other goroutines (see :meth:`_take_turns`); an accept loop does not
         (``share=False``): it only starts goroutines, which take turns.
@@ -118,9 +118,14 @@ class FD:
                 except BlockingIOError:
                     pass
                 else:
-                    # No switch from the call to the mark: see mark_drained.
-                    if length is not None and 0 < length(data) < size:
-                        r.mark_drained()
+                    # Fewer bytes than asked for: nothing more was queued
+                    # then, and whatever comes later brings the poller a new
+                    # edge, which clears the mark (Tokio's clear_readiness),
+                    # unless the side hung up: then no edge comes, and the
+                    # end of the stream may be queued behind this data.  No
+                    # switch from the call to the mark, or an edge may be missed.
+                    if length is not None and 0 < length(data) < size and not r.hung_up:
+                        r.drained = True
                     if share and not waited:
                         self._take_turns()
                     return data

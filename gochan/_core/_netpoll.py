@@ -39,7 +39,11 @@ reads, ``pd.w`` for writes):
    (``g``) is taken;
  - a side's ``err`` is :data:`PollError.CLOSING` once the descriptor is
    closing (for good), else :data:`PollError.TIMEOUT` while the side's
-   deadline has passed, else 0.
+   deadline has passed, else 0;
+ - a read side's ``drained`` is True only while no read event has come
+   since a read of a stream found nothing more queued; its ``hung_up``,
+   once set by a hang-up or an error, stays, and ``drained`` is never set
+   again.
 """
 
 from __future__ import annotations
@@ -182,11 +186,15 @@ class Side:
         self.err = 0
         # The pending deadline timer, if any.
         self.timer: TimerEntry | None = None
-        # Whether a read found the descriptor empty with no readiness since
-        # (see mark_drained): the next read parks without trying.
+        # Reads: whether a read of a stream found nothing more queued, with
+        # no read event since: the next read parks without trying.  Set by
+        # the reader (gochan._poll.FD.read) right after its call, with no
+        # switch in between, so that a later arrival's edge clears it; the
+        # poller clears it on every read event, waiter or not.
         self.drained = False
-        # Whether the poller reported a hang-up or an error: the state after
-        # which a read never blocks again, which brings no further edge.
+        # Reads: whether the poller reported a hang-up or an error (the end
+        # of the stream may be queued behind the data a read takes), after
+        # which no further edge comes: drained is never set again.
         self.hung_up = False
 
     def wait(self) -> int:
@@ -222,24 +230,6 @@ class Side:
             arm(self.fd)
         rt.park(_IO_WAIT, self)
         return self.err
-
-    def mark_drained(self) -> None:
-        """Remember that a read just emptied the descriptor, to skip the next, failing one.
-
-        Call it right after a read of a stream (a TCP or Unix stream socket,
-        a pipe) returned fewer bytes than it asked for, but some, with no
-        switch in between: the kernel returns less only when nothing more
-        was queued at that moment, and whatever arrives later brings the
-        poller a new edge, which clears the mark (Tokio's
-        ``clear_readiness``).  A hang-up or an error never brings another
-        edge, so once the poller has seen one (``hung_up``: the end of
-        the stream may be queued behind the data just read) the mark is
-        never set again.  Never for datagrams: a short one says nothing of
-        the next.  Level-triggered pollers wake a waiter whenever the
-        descriptor is ready at all, so the mark is as safe there.
-        """
-        if not self.hung_up:
-            self.drained = True
 
     def _cancel_wait(self, g: object, /) -> None:
         """The scheduler's undo: ``g`` stops waiting."""
