@@ -97,9 +97,9 @@ class FD:
         bytes it asks for and ``length(result)`` how many it got: a read that
         gets some but fewer leaves the descriptor marked drained, and the
         next read parks at once instead of failing with ``EAGAIN`` first (an
-        echo server's every other read).
-        With ``share``, reads that find data at once take turns with the
-        other goroutines (see :meth:`_take_turns`); an accept loop does not
+        echo server's every other read; docs/design.md, the netpoller).  With
+        ``share``, reads that find data at once take turns with the other
+        goroutines (see :meth:`_take_turns`); an accept loop does not
         (``share=False``): it only starts goroutines, which take turns.
 
         Raises:
