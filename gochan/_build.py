@@ -31,6 +31,7 @@ MODULES = (
     "gochan._core._sched",
     "gochan._chan",
     "gochan._select",
+    "gochan._poll",
 )
 # Sources the compiled modules are also made of: they declare C types only.
 DECLARATIONS = ("gochan/_core/_greenlet.pxd",)

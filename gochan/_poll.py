@@ -82,38 +82,56 @@ class FD:
         if rt.running is not getcurrent() and rt.thread_id != get_ident():
             raise foreign_thread(owner, rt.thread_id)
 
-    def read(self, call: Callable[[_A], _R], arg: _A, share: bool = True) -> _R:
+    def read(
+        self,
+        call: Callable[[_A], _R],
+        arg: _A,
+        size: int = 0,
+        length: Callable[[_R], int] | None = None,
+        share: bool = True,
+    ) -> _R:
         """``call(arg)``, a read (a receive, an accept), retried as the descriptor becomes readable.
 
-        Blocks the calling goroutine only (``IO wait``).  With ``share``,
-        reads that find data at once take turns with the other goroutines
-        (see :meth:`_take_turns`); an accept loop does not (``share=False``):
-        it only starts goroutines, which take turns.
+        Blocks the calling goroutine only (``IO wait``).  For a read of a
+        stream (a TCP or Unix stream socket, a pipe), ``size`` is how many
+        bytes it asks for and ``length(result)`` how many it got: a read that
+        gets some but fewer leaves the descriptor marked drained, and the
+        next read parks at once instead of failing with ``EAGAIN`` first (an
+        echo server's every other read; docs/design.md, the netpoller).  With
+        ``share``, reads that find data at once take turns with the other
+        goroutines (see :meth:`_take_turns`); an accept loop does not
+        (``share=False``): it only starts goroutines, which take turns.
 
         Raises:
             Exception: ``error("read", err)`` once closed or past the read deadline,
                 or what ``call`` raises other than ``BlockingIOError``.
         """
         r = self.r
-        err = r.err
-        if err:
-            raise self.error("read", err)
-        try:
-            data = call(arg)
-        except BlockingIOError:
-            self.streak = 0
-        else:
-            if share:
-                self._take_turns()
-            return data
+        waited = False
         while True:
-            err = r.wait()
+            err = r.err
             if err:
                 raise self.error("read", err)
-            try:
-                return call(arg)
-            except BlockingIOError:
-                pass
+            if not r.drained:
+                try:
+                    data = call(arg)
+                except BlockingIOError:
+                    pass
+                else:
+                    # Fewer bytes than asked for: nothing more was queued
+                    # then, and whatever comes later brings the poller a new
+                    # edge, which clears the mark (Tokio's clear_readiness),
+                    # unless the side hung up: then no edge comes, and the
+                    # end of the stream may be queued behind this data.  No
+                    # switch from the call to the mark, or an edge may be missed.
+                    if length is not None and 0 < length(data) < size and not r.hung_up:
+                        r.drained = True
+                    if share and not waited:
+                        self._take_turns()
+                    return data
+            self.streak = 0
+            waited = True
+            r.wait()  # returns r.err, checked above
 
     def _take_turns(self) -> None:
         """After a read that found data without waiting: let the others run if it is their turn.
@@ -122,16 +140,13 @@ class FD:
         its next request as soon as it has read the last answer) never
         parks, and would hold the thread for good where Go would preempt it.
         So such a read counts towards the loop's next visit as a switch
-        does, and the ``_TURN``-th in a row on one descriptor lets the
-        runnable goroutines, and the loop if it is due, go first.
+        does (:meth:`Runtime.turn_due`), and the ``_TURN``-th in a row on
+        one descriptor lets the runnable goroutines, and the loop if it is
+        due, go first.
         """
-        rt = self.rt
-        due = False
-        if rt.countdown:
-            rt.budget -= 1
-            due = rt.budget <= 0
+        due = self.rt.turn_due()
         self.streak += 1
-        if self.streak >= _TURN and (due or rt.runq):
+        if self.streak >= _TURN and due:
             self.streak = 0
             gosched()
 

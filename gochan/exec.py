@@ -26,6 +26,7 @@ import errno
 import functools
 import io
 import json
+import operator
 import os
 import re
 import signal as _signal
@@ -1103,7 +1104,7 @@ class PipeReader(_Pipe):
             return self.readall()
         f = self._f
         f.check_thread(self)
-        return f.read(self._read, n)
+        return f.read(self._read, n, n, len)
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Read into ``buffer``, what is there up to its size; 0 at the end.
@@ -1116,7 +1117,7 @@ class PipeReader(_Pipe):
         """
         f = self._f
         f.check_thread(self)
-        return f.read(self._readinto, buffer)
+        return f.read(self._readinto, buffer, memoryview(buffer).nbytes, operator.index)
 
     def readable(self) -> bool:
         """True: this end reads."""

@@ -26,6 +26,7 @@ import contextlib
 import errno
 import functools
 import io
+import operator
 import os
 import socket
 from abc import ABC, abstractmethod
@@ -345,7 +346,7 @@ class Conn(io.RawIOBase):
             return self.readall()
         s = self._s
         s.check_thread(self)
-        data: bytes = s.read(s.sock.recv, n)
+        data: bytes = s.read(s.sock.recv, n, n, len)
         return data
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
@@ -361,7 +362,7 @@ class Conn(io.RawIOBase):
         """
         s = self._s
         s.check_thread(self)
-        n: int = s.read(s.sock.recv_into, buffer)
+        n: int = s.read(s.sock.recv_into, buffer, memoryview(buffer).nbytes, operator.index)
         return n
 
     def write(self, data: ReadableBuffer, /) -> int:

@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,13 @@ from gochan import (
     Canceled,
     Chan,
     WaitGroup,
+    after,
     background,
     exec,
     go,
+    recv,
     run,
+    select,
     stacks,
     with_cancel,
     with_timeout,
@@ -287,6 +291,63 @@ def test_pipes_read_what_is_there_and_write_all() -> None:
         return got
 
     assert run(main) == [b"ONE\n", b"TWO\n", b""]
+
+
+def read_to_end_within(
+    pipe: exec.PipeReader, seconds: float, then: Callable[[], object]
+) -> list[bytes]:
+    """Every read of up to 100 bytes until the end, read by a goroutine, which
+    waits when ``then()`` is called; AssertionError if the end has not come
+    within ``seconds`` (the goroutine is left parked)."""
+    reads = Chan[list[bytes]](1)
+
+    def reader() -> None:
+        got = [pipe.read(100)]
+        while got[-1]:
+            got.append(pipe.read(100))
+        reads.send(got)
+
+    go(reader)
+    wait_blocked(1, "IO wait")
+    then()
+    got = recv(reads)
+    assert select(got, recv(after(seconds))) is got, "the end of the pipe was never read"
+    return got.value
+
+
+def test_data_and_the_writers_close_in_one_edge_are_both_read() -> None:
+    # The reader waits; the data and the writer's close (EPOLLHUP) come before the
+    # loop polls: the short read that gets the data must not mark the pipe drained,
+    # or the end, which brings no other edge, is never read.
+    def main() -> list[bytes]:
+        r, w = os.pipe()
+        pipe = exec.PipeReader(exec._poll_file(get_runtime(), r, "|0"))
+
+        def write_and_close() -> None:
+            os.write(w, b"last words")
+            os.close(w)
+
+        with pipe:
+            return read_to_end_within(pipe, 5, write_and_close)
+
+    assert run(main) == [b"last words", b""]
+
+
+def test_a_commands_last_output_and_exit_are_both_read() -> None:
+    def main() -> list[bytes]:
+        cmd = exec.command("cat")
+        stdin, stdout = cmd.stdin_pipe(), cmd.stdout_pipe()
+        cmd.start()
+
+        def write_and_close() -> None:
+            stdin.write(b"bye")
+            stdin.close()
+
+        got = read_to_end_within(stdout, 5, write_and_close)
+        cmd.wait()
+        return got
+
+    assert run(main) == [b"bye", b""]
 
 
 def test_a_pipe_under_a_buffered_reader_reads_lines() -> None:

@@ -435,6 +435,44 @@ def test_tls_echo(server_config: ssl.SSLContext, client_config: ssl.SSLContext) 
     ln.close()
 
 
+@pytest.mark.parametrize("close_notify", [True, False])
+def test_tls_reads_the_last_record_and_the_close_that_come_in_one_edge(
+    server_config: ssl.SSLContext, client_config: ssl.SSLContext, close_notify: bool
+) -> None:
+    # The server waits in a read; the client's last record, maybe its
+    # close_notify, and the FIN come before the loop polls: the short read of
+    # the socket that gets them must not mark it drained, or the end of a
+    # peer that stops without close_notify is never read.
+    ln = tls.listen("tcp", "127.0.0.1:0", server_config)
+    accepted = Chan[None](1)
+    reads = Chan[list[bytes]](1)
+
+    def serve_one() -> None:
+        with ln.accept() as conn:
+            conn.handshake()
+            accepted.send(None)
+            conn.set_read_deadline(time.now() + 5)
+            got = [conn.read(100)]
+            while got[-1]:
+                got.append(conn.read(100))
+            reads.send(got)
+
+    go(serve_one)
+    raw = net.dial("tcp", str(ln.addr()))
+    conn = tls.client(raw, client_config, server_hostname="localhost")
+    conn.handshake()
+    accepted.recv()
+    wait_blocked(1, "IO wait")
+    conn.write(b"last words")
+    if close_notify:
+        conn.close()
+    else:  # a FIN alone: closing would reset, the session tickets being unread
+        raw.close_write()
+    assert reads.recv() == [b"last words", b""]
+    raw.close()
+    ln.close()
+
+
 def test_tls_checks_the_certificate(server_config: ssl.SSLContext) -> None:
     ln = tls.listen("tcp", "127.0.0.1:0", server_config)
 

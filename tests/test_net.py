@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 import threading
 import time
@@ -643,3 +644,154 @@ def test_a_conn_belongs_to_its_runtime_thread() -> None:
                 return str(errors[0])
 
     assert "belongs to the gochan runtime of thread" in run(main)
+
+
+# -- a read that emptied the socket: the next one parks without trying --------------
+# A read that gets fewer bytes than it asks for marks the socket drained, and the
+# next read parks at once; these are the cases where no new edge would come.
+
+
+def conn_pair(ln: net.Listener) -> tuple[net.Conn, net.Conn]:
+    """A dialled connection and its accepted end, on ``ln``."""
+    client = net.dial("tcp", str(ln.addr()))
+    return client, ln.accept()
+
+
+def drained(conn: net.Conn) -> bool:
+    """Whether ``conn``'s next read parks without trying."""
+    return conn._s.r.drained
+
+
+def read_to_end(conn: net.Conn, n: int = 100) -> list[bytes]:
+    """Every read until the end of the stream, each of up to ``n`` bytes; at most 5 s."""
+    conn.set_read_deadline(get_runtime().clock.now() + 5)
+    reads = [conn.read(n)]
+    while reads[-1]:
+        reads.append(conn.read(n))
+    return reads
+
+
+@pytest.mark.parametrize("close", ["close", "close_write"])
+def test_data_and_the_end_of_the_stream_in_one_edge_are_both_read(close: str) -> None:
+    # The reader waits; the data and the FIN arrive before the loop polls, so
+    # one edge reports both: the short read that gets the data must not mark
+    # the socket drained, or the end, which brings no other edge, is never read.
+    def main() -> list[bytes]:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            reads = Chan[list[bytes]](1)
+            go(lambda: reads.send(read_to_end(server)))
+            wait_blocked(1, "IO wait")
+            client.write(b"last words")
+            getattr(client, close)()
+            got = reads.recv()
+            client.close()
+            server.close()
+            return got
+
+    assert run(main) == [b"last words", b""]
+
+
+def test_data_then_the_end_of_the_stream_in_two_edges_are_both_read() -> None:
+    def main() -> list[bytes]:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            got = []
+            with client, server:
+                client.write(b"first")
+                got.append(server.read(100))  # short: drained
+                assert drained(server)
+                client.close_write()
+                got += read_to_end(server)
+                server.write(b"still open")  # half-closed: the other way still works
+                got.append(client.read(100))
+            return got
+
+    assert run(main) == [b"first", b"", b"still open"]
+
+
+def test_a_read_that_fills_its_size_leaves_the_socket_ready() -> None:
+    # Twelve bytes arrive in one edge: reads of 4 get 4, 4 (not short: more may
+    # be queued, so the next one tries), a readinto 3, then 1, short: drained.
+    def main() -> tuple[list[bytes], bytearray]:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            with client, server:
+                client.write(b"0123456789ab")
+                server.set_read_deadline(get_runtime().clock.now() + 5)
+                reads = []
+                for _ in range(2):
+                    reads.append(server.read(4))
+                    assert not drained(server)
+                buffer = bytearray(3)
+                assert server.readinto(buffer) == 3  # as full: not drained
+                assert not drained(server)
+                reads.append(server.read(4))
+                assert drained(server)
+                client.write(b"more")  # a new edge clears the mark
+                reads.append(server.read(4))
+                return reads, buffer
+
+    assert run(main) == ([b"0123", b"4567", b"b", b"more"], bytearray(b"89a"))
+
+
+def test_a_deadline_applies_to_a_drained_socket_and_a_new_one_lets_it_read() -> None:
+    def main() -> bytes:
+        rt = get_runtime()
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            with client, server:
+                client.write(b"x")
+                assert server.read(10) == b"x"
+                server.set_read_deadline(rt.clock.now() - 1)
+                with pytest.raises(net.ErrDeadlineExceeded):
+                    server.read(10)
+                server.set_read_deadline(rt.clock.now() + 5)
+                client.write(b"after")
+                return server.read(10)
+
+    assert run(main) == b"after"
+
+
+def test_two_goroutines_reading_one_socket_both_get_their_data() -> None:
+    # One read drains the socket; the other goroutine's read parks at once, and
+    # every later edge wakes both.
+    def main() -> list[bytes]:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            with client, server:
+                server.set_read_deadline(get_runtime().clock.now() + 5)
+                got = Chan[bytes](2)
+                client.write(b"a")
+                assert server.read(10) == b"a"
+                for _ in range(2):
+                    go(lambda: got.send(server.read(10)))
+                wait_blocked(2, "IO wait")
+                client.write(b"b")
+                first = got.recv()
+                client.write(b"c")
+                return sorted([first, got.recv()])
+
+    assert run(main) == [b"b", b"c"]
+
+
+def test_a_read_through_a_duplicate_descriptor_leaves_the_mark_sound() -> None:
+    # Another reader of the same socket (a dup) only empties it further: a read
+    # that finds the socket drained waits for the next data.
+    def main() -> bytes:
+        with net.listen("tcp", "127.0.0.1:0") as ln:
+            client, server = conn_pair(ln)
+            dup = socket.socket(fileno=os.dup(server._s.fd))
+            with client, server, dup:
+                server.set_read_deadline(get_runtime().clock.now() + 5)
+                client.write(b"a")
+                assert server.read(10) == b"a"
+                client.write(b"b")
+                assert dup.recv(10) == b"b"  # the edge comes, the data is gone
+                got = Chan[bytes](1)
+                go(lambda: got.send(server.read(10)))
+                wait_blocked(1, "IO wait")
+                client.write(b"c")
+                return got.recv()
+
+    assert run(main) == b"c"

@@ -39,7 +39,11 @@ reads, ``pd.w`` for writes):
    (``g``) is taken;
  - a side's ``err`` is :data:`PollError.CLOSING` once the descriptor is
    closing (for good), else :data:`PollError.TIMEOUT` while the side's
-   deadline has passed, else 0.
+   deadline has passed, else 0;
+ - a read side's ``drained`` is True only while no read event has come
+   since a read of a stream found nothing more queued; its ``hung_up``,
+   once set by a hang-up or an error, stays, and ``drained`` is never set
+   again.
 """
 
 from __future__ import annotations
@@ -167,7 +171,7 @@ class Side:
     Made with its descriptor; used on the runtime's thread only.
     """
 
-    __slots__ = ("err", "fd", "g", "more", "poller", "rt", "timer")
+    __slots__ = ("drained", "err", "fd", "g", "hung_up", "more", "poller", "rt", "timer")
 
     def __init__(self, rt: Runtime, poller: Poller, fd: int) -> None:
         self.rt = rt
@@ -182,6 +186,16 @@ class Side:
         self.err = 0
         # The pending deadline timer, if any.
         self.timer: TimerEntry | None = None
+        # Reads: whether a read of a stream found nothing more queued, with
+        # no read event since: the next read parks without trying.  Set by
+        # the reader (gochan._poll.FD.read) right after its call, with no
+        # switch in between, so that a later arrival's edge clears it; the
+        # poller clears it on every read event, waiter or not.
+        self.drained = False
+        # Reads: whether the poller reported a hang-up or an error (the end
+        # of the stream may be queued behind the data a read takes), after
+        # which no further edge comes: drained is never set again.
+        self.hung_up = False
 
     def wait(self) -> int:
         """Park the calling goroutine until the descriptor may be ready this way.
@@ -230,6 +244,7 @@ class Side:
 
     def wake(self) -> None:
         """Ready the goroutines waiting (the poller's, a deadline's, a close's)."""
+        self.drained = False
         g = self.g
         if g is None:
             return
@@ -461,6 +476,8 @@ if sys.platform == "linux":
     _EPOLL_READ = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
     _EPOLL_WRITE = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
     _EPOLL_OPEN = select.EPOLLIN | select.EPOLLOUT | select.EPOLLRDHUP | select.EPOLLET
+    # Readiness for reading that lasts: no edge follows (Side.hung_up).
+    _EPOLL_HUNG_UP = select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
 
     class EpollPoller(Poller):
         """Linux: one epoll set, each descriptor in it edge-triggered for its whole life."""
@@ -495,6 +512,9 @@ if sys.platform == "linux":
                 # The usual case inline: one reader or one writer.
                 if mask & _EPOLL_READ:
                     side = pd.r
+                    side.drained = False  # an edge: whether or not anyone waits
+                    if mask & _EPOLL_HUNG_UP:
+                        side.hung_up = True
                     g = side.g
                     if g is not None:
                         if side.more:

@@ -61,5 +61,7 @@ cdef class Runtime:
     @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=object, exc=object)
     cpdef _carry(self)
 
+    cpdef bint turn_due(self)
+
 
 cpdef Runtime get_runtime()

@@ -705,6 +705,23 @@ class Runtime:
             parts.append("\n".join(lines))
         return "\n\n".join(parts) + "\n"
 
+    # -- turns ----------------------------------------------------------------
+
+    def turn_due(self) -> bool:
+        """Count a step that did not switch towards the loop's next visit; True if others wait.
+
+        What a goroutine that keeps going without parking (a read that
+        keeps finding data: ``gochan._poll``) calls at each step, as a switch
+        counts: True once the loop's visit is due or goroutines are
+        runnable, for the caller to decide when to let them go first
+        (``gosched()``).  Never blocks.
+        """
+        if self.countdown:
+            self.budget -= 1
+            if self.budget <= 0:
+                return True
+        return bool(self.runq)
+
 
 class _LoopRecord(Goroutine):
     """g0: the scheduler loop's own record, ``current`` while the loop runs."""

@@ -1,0 +1,30 @@
+# C types of _poll.py for the compiled build (docs/design.md, "The compiled
+# core").  Every attribute a .py assigns must be declared here.
+
+cimport cython
+
+from gochan._core cimport _sched
+
+
+cdef class FD:
+    cdef public _sched.Runtime rt
+    cdef public object fd
+    cdef public object pd
+    cdef public object r
+    cdef public object w
+    cdef public object sysclose
+    cdef public object error
+    cdef public Py_ssize_t streak
+
+    cpdef check_thread(self, owner)
+
+    @cython.locals(r=object, err=object, data=object, waited=bint)
+    cpdef read(self, call, arg, Py_ssize_t size=*, length=*, bint share=*)
+
+    cpdef _take_turns(self)
+
+    @cython.locals(w=object, err=object, written=Py_ssize_t, total=Py_ssize_t, view=object)
+    cpdef write_all(self, data, write)
+
+    cpdef bint close(self)
+    cpdef collect(self)
