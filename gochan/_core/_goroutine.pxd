@@ -11,7 +11,7 @@ cdef class Goroutine(_waitq.Waiter):
     cdef public object kwargs
     cdef public object glet  # a greenlet, or None
     cdef public object go_code
-    cdef public Py_ssize_t go_line
+    cdef public Py_ssize_t go_lasti
     cdef public Py_ssize_t creator_id
     cdef public object wait_reason
     cdef public object waitq

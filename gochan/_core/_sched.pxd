@@ -47,7 +47,7 @@ cdef class Runtime:
     cpdef _goroutine.Goroutine spawn(self, fn, tuple args, kwargs, site)
 
     cpdef _goroutine.Goroutine implicit_main(self)
-    cpdef finished(self, _goroutine.Goroutine g, exc)
+    cpdef crashed(self, _goroutine.Goroutine g, exc)
     cpdef wake_with(self, _goroutine.Goroutine g, exc, bint first=*)
 
     @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet)
@@ -58,8 +58,12 @@ cdef class Runtime:
 
     cpdef leave_park(self, _goroutine.Goroutine g, exc)
 
-    @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=object, exc=object)
-    cpdef _carry(self)
 
+cdef Runtime _main_runtime
 
 cpdef Runtime get_runtime()
+cpdef Runtime _thread_runtime()
+
+
+@cython.locals(rt=Runtime, g=_goroutine.Goroutine, args=tuple, runq=object)
+cpdef _carry()
