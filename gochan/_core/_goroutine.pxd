@@ -5,7 +5,7 @@ from gochan._core cimport _waitq
 
 
 cdef class Goroutine(_waitq.Waiter):
-    cdef public Py_ssize_t id
+    cdef public object id  # an int, the same object as its key in Runtime.goroutines
     cdef public object fn
     cdef public tuple args
     cdef public object kwargs

@@ -43,7 +43,7 @@ cdef class Runtime:
 
     cpdef _goroutine.Goroutine start_main(self)
 
-    @cython.locals(creator=_goroutine.Goroutine, g=_goroutine.Goroutine, gid=Py_ssize_t)
+    @cython.locals(creator=_goroutine.Goroutine, g=_goroutine.Goroutine)
     cpdef _goroutine.Goroutine spawn(self, fn, tuple args, kwargs, site)
 
     cpdef _goroutine.Goroutine implicit_main(self)

@@ -673,6 +673,7 @@ def _carry() -> None:
         fn = g.fn
         assert fn is not None
         args = g.args
+        g.args = ()  # the goroutine's frame holds its arguments from here on
         try:
             # A call with * or ** runs in a C-level frame of its own, which
             # then stays on every parked goroutine's saved stack (some 400
@@ -682,7 +683,9 @@ def _carry() -> None:
             elif not args:
                 fn()
             elif len(args) == 1:
-                fn(args[0])
+                arg = args[0]
+                args = ()  # so that a parked goroutine keeps no tuple of its one argument
+                fn(arg)
             else:
                 fn(*args)
         except GoroutineExit:
@@ -693,7 +696,6 @@ def _carry() -> None:
         # by the garbage collector, when the runtime no longer knows it.)
         rt.goroutines.pop(g.id, None)
         g.fn = g.owner = g.glet = g.kwargs = None
-        g.args = ()
         runq = rt.runq
         if rt.countdown:
             rt.budget -= 1
