@@ -202,6 +202,51 @@ def test_stacks_reports_states() -> None:
     assert "goroutine 3 [runnable]:" in text
 
 
+def test_stacks_names_the_line_of_each_go_call_as_the_frame_was_there() -> None:
+    # The record keeps the go() frame's f_lasti and finds the line only when
+    # asked: a call spread over lines is named by the line f_lineno gives.
+    sites: list[int] = []
+
+    def main() -> str:
+        a, b = Chan[int](), Chan[int]()
+        sites.append(sys._getframe().f_lineno + 1)
+        go(a.recv)
+        go(
+            b.send,
+            1,
+        )
+        sites.append(sys._getframe().f_lineno - 4)
+        wait_blocked(2)
+        text = stacks()
+        a.send(b.recv())
+        return text
+
+    text = run(main)
+    for gid, line in zip((2, 3), sites, strict=True):
+        dump = text.split(f"goroutine {gid} [", 1)[1].split("\n\n", 1)[0].rstrip("\n")
+        assert dump.endswith(f'  File "{__file__}", line {line}'), dump
+
+
+def test_a_started_goroutine_keeps_its_arguments_in_its_frame_only() -> None:
+    # A parked goroutine's record holds no tuple of its arguments: its frame has them.
+    def parked(ch: Chan[int], n: int) -> None:
+        ch.recv()
+
+    def main() -> None:
+        ch, other = Chan[int](), Chan[int]()
+        wg = WaitGroup()
+        wg.go(parked, ch, 1)
+        wg.go(other.recv)
+        wait_blocked(2, "chan receive")
+        wg.go(other.send, 2)  # not started yet when the records are read
+        records = sorted(get_runtime().goroutines.values(), key=lambda g: g.id)
+        assert [g.args for g in records] == [(), (), (), (2,)]
+        ch.send(1)
+        wg.wait()
+
+    run(main)
+
+
 @END_OF_RUN_ENDS_THEM
 def test_end_of_run_runs_finally_blocks_of_parked_goroutines() -> None:
     log: list[str] = []

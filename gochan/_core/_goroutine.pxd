@@ -5,13 +5,13 @@ from gochan._core cimport _waitq
 
 
 cdef class Goroutine(_waitq.Waiter):
-    cdef public Py_ssize_t id
+    cdef public object id  # an int, the same object as its key in Runtime.goroutines
     cdef public object fn
     cdef public tuple args
     cdef public object kwargs
     cdef public object glet  # a greenlet, or None
     cdef public object go_code
-    cdef public Py_ssize_t go_line
+    cdef public Py_ssize_t go_lasti
     cdef public Py_ssize_t creator_id
     cdef public object wait_reason
     cdef public object waitq

@@ -57,6 +57,11 @@ class WaitQueue(Protocol):
     def _cancel_wait(self, g: Any, /) -> None: ...
 
 
+# Read as a module constant: an enum member looked up on its class costs a
+# Python-level __getattr__ hook (EnumType's) on every access.
+RUNNABLE = WaitReason.RUNNABLE
+
+
 class GoroutineExit(BaseException):
     """Raised inside a goroutine that ``run()`` ends as its main returns.
 
@@ -78,7 +83,7 @@ class Goroutine(_waitq.Waiter):
         "fn",
         "glet",
         "go_code",
-        "go_line",
+        "go_lasti",
         "id",
         "interrupt",
         "kwargs",
@@ -94,7 +99,7 @@ class Goroutine(_waitq.Waiter):
         kwargs: dict[str, Any] | None,
         glet: greenlet | None,
         go_code: CodeType | None,
-        go_line: int,
+        go_lasti: int,
         creator_id: int,
     ) -> None:
         self.id = gid
@@ -104,15 +109,18 @@ class Goroutine(_waitq.Waiter):
         # The greenlet carrying it: the thread's for main, a carrier from its
         # first run until it ends for the others; None before and after.
         self.glet = glet
-        self.go_code = go_code  # where go() was called; None for the main goroutine
-        self.go_line = go_line
+        # Where go() was called: the calling code (None for the main goroutine)
+        # and its frame's f_lasti there, whose line go_line finds only when a
+        # dump asks (a frame's f_lineno costs a walk of the line table).
+        self.go_code = go_code
+        self.go_lasti = go_lasti
         self.creator_id = creator_id
         self.sel = None
         self.value = None
         self.ok = True
         self.owner = self
         self.prev = self.next = None
-        self.wait_reason: WaitReason = WaitReason.RUNNABLE  # written by park()
+        self.wait_reason: WaitReason = RUNNABLE  # written by park()
         self.waitq: WaitQueue | None = None  # written by park(); stale after a normal wake
         self.interrupt: BaseException | None = None  # raised by park() when it resumes
 
@@ -128,6 +136,17 @@ class Goroutine(_waitq.Waiter):
     def created_by(self) -> str:
         """The function that called ``go()`` for this goroutine, as Go names it in a dump."""
         return "" if self.go_code is None else self.go_code.co_qualname
+
+    @property
+    def go_line(self) -> int:
+        """The line of the ``go()`` call that started this goroutine (0 for main)."""
+        code = self.go_code
+        if code is None:
+            return 0
+        for start, end, line in code.co_lines():
+            if start <= self.go_lasti < end and line is not None:
+                return line
+        return code.co_firstlineno
 
     def go_site(self) -> str:
         """``file:line`` of the ``go()`` call that started this goroutine."""

@@ -43,11 +43,11 @@ cdef class Runtime:
 
     cpdef _goroutine.Goroutine start_main(self)
 
-    @cython.locals(creator=_goroutine.Goroutine, g=_goroutine.Goroutine, gid=Py_ssize_t)
+    @cython.locals(creator=_goroutine.Goroutine, g=_goroutine.Goroutine)
     cpdef _goroutine.Goroutine spawn(self, fn, tuple args, kwargs, site)
 
     cpdef _goroutine.Goroutine implicit_main(self)
-    cpdef finished(self, _goroutine.Goroutine g, exc)
+    cpdef crashed(self, _goroutine.Goroutine g, exc)
     cpdef wake_with(self, _goroutine.Goroutine g, exc, bint first=*)
 
     @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet)
@@ -58,10 +58,14 @@ cdef class Runtime:
 
     cpdef leave_park(self, _goroutine.Goroutine g, exc)
 
-    @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=object, exc=object)
-    cpdef _carry(self)
-
     cpdef bint turn_due(self)
 
 
+cdef Runtime _main_runtime
+
 cpdef Runtime get_runtime()
+cpdef Runtime _thread_runtime()
+
+
+@cython.locals(rt=Runtime, g=_goroutine.Goroutine, args=tuple, runq=object)
+cpdef _carry()

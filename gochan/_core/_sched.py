@@ -20,7 +20,7 @@ Design (see docs/design.md):
    an inbox post or I/O readiness; when nothing can ever wake anyone it
    raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
-   next (see :meth:`Runtime._carry`).
+   next (see :func:`_carry`).
 6. Nothing of a program outlives it: as it ends, the hub and the carriers
    are ended too (:meth:`Runtime.end_main`), and a thread's runtime goes
    with its thread (:class:`_ThreadEnd`).
@@ -48,7 +48,7 @@ from .._build import MODULES
 from .._errors import Deadlock, GoroutinePanic
 from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
-from ._goroutine import Goroutine, GoroutineExit, WaitQueue, WaitReason
+from ._goroutine import RUNNABLE, Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 
@@ -185,13 +185,13 @@ class Runtime:
         gid = self.next_id
         self.next_id = gid + 1
         # No greenlet yet: park() gives it a carrier when it first runs.
-        g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lineno, creator.id)
+        g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lasti, creator.id)
         self.goroutines[gid] = g
         self.runq.append(g)
         return g
 
-    def finished(self, g: Goroutine, exc: BaseException | None) -> None:
-        """Bookkeeping as goroutine ``g`` ends, with its uncaught exception if any.
+    def crashed(self, g: Goroutine, exc: BaseException) -> None:
+        """Goroutine ``g`` ends with the uncaught exception ``exc``.
 
         The exception crashes the program: it reaches main as it is if it is a
         KeyboardInterrupt or SystemExit, else as the cause of a GoroutinePanic.
@@ -199,21 +199,17 @@ class Runtime:
         block) reaches nobody: it goes to ``sys.unraisablehook``.  gochan's
         own frames are left out of its traceback, as they are of dumps.
         """
-        if exc is not None and self.main is not None:
-            exc.__traceback__ = without_gochan_frames(exc.__traceback__)
-            if self.closing:
-                _report_unraisable(
-                    exc,
-                    f"Exception ignored in goroutine {g.id} ({g.name()}, started at "
-                    f"{g.go_site()}) while the program ended it",
-                )
-            else:
-                self.wake_with(self.main, _crash(g, exc), first=True)
-        # A goroutine dropped by end_main() may be finished off later by the
-        # garbage collector, when this runtime no longer knows it.
-        self.goroutines.pop(g.id, None)
-        g.fn = g.owner = g.glet = g.kwargs = None
-        g.args = ()
+        if self.main is None:
+            return
+        exc.__traceback__ = without_gochan_frames(exc.__traceback__)
+        if self.closing:
+            _report_unraisable(
+                exc,
+                f"Exception ignored in goroutine {g.id} ({g.name()}, started at "
+                f"{g.go_site()}) while the program ended it",
+            )
+        else:
+            self.wake_with(self.main, _crash(g, exc), first=True)
 
     def ready_first(self, gs: Sequence[Goroutine]) -> None:
         """Make the parked goroutines ``gs`` runnable ahead of all others, in their order.
@@ -388,56 +384,7 @@ class Runtime:
     def _carrier(self) -> greenlet:
         g0 = self.g0
         assert g0 is not None
-        return greenlet(self._carry, g0.glet)
-
-    def _carry(self) -> None:
-        """The run of a carrier greenlet: run goroutines, one after another.
-
-        Making a greenlet costs more than a whole switch-heavy goroutine, so
-        a goroutine gets a carrier only when it first runs (park() takes a
-        free one or makes one) and gives it back when it ends, as Go reuses
-        finished g's.  Never returns: a carrier ends when it is collected.
-        """
-        carrier = _greenlet.getcurrent()
-        g = self.current
-        while True:
-            assert g is not None
-            fn = g.fn
-            assert fn is not None
-            args = g.args
-            exc: BaseException | None = None
-            try:
-                # A call with * or ** runs in a C-level frame of its own, which
-                # then stays on every parked goroutine's saved stack (some 400
-                # bytes each); plain calls for the usual arities avoid it.
-                if g.kwargs is not None:
-                    fn(*args, **g.kwargs)
-                elif not args:
-                    fn()
-                elif len(args) == 1:
-                    fn(args[0])
-                else:
-                    fn(*args)
-            except GoroutineExit:
-                pass
-            except BaseException as e:
-                exc = e
-            self.finished(g, exc)
-            runq = self.runq
-            if self.countdown:
-                self.budget -= 1
-            if runq and runq[0].glet is None and (not self.countdown or self.budget > 0):
-                # The next goroutine has not started: carry it on from here,
-                # as park() would, without a switch.
-                g = runq.popleft()
-                g.glet = carrier
-                self.current = g
-                continue
-            self.free_carriers.append(carrier)
-            # g is finished: nothing readies it, and park() switches straight to
-            # the next goroutine; this carrier resumes here to run another one.
-            self.park(WaitReason.RUNNABLE, None)
-            g = self.current
+        return greenlet(_carry, g0.glet)
 
     # -- the scheduler loop (runs in the hub greenlet) ------------------------
 
@@ -468,7 +415,7 @@ class Runtime:
             if inbox:  # posted since it was taken; read after the store (see post())
                 self.countdown = True
             if runq:
-                self.park(WaitReason.RUNNABLE, None)  # back when nothing is runnable
+                self.park(RUNNABLE, None)  # back when nothing is runnable
                 continue
             if self.closing:
                 self._shutdown_step()
@@ -723,6 +670,66 @@ class Runtime:
         return bool(self.runq)
 
 
+def _carry() -> None:
+    """The run of a carrier greenlet: run goroutines, one after another.
+
+    Making a greenlet costs more than a whole switch-heavy goroutine, so a
+    goroutine gets a carrier only when it first runs (park() takes a free one
+    or makes one) and gives it back when it ends, as Go reuses finished g's.
+    Never returns: a carrier ends when it is collected.
+
+    A function rather than a method of the runtime: greenlet calls a bound
+    method through a C frame of its own, which would stay on the saved stack
+    of every parked goroutine.
+    """
+    rt = get_runtime()
+    carrier = _greenlet.getcurrent()
+    g = rt.current
+    while True:
+        assert g is not None
+        fn = g.fn
+        assert fn is not None
+        args = g.args
+        g.args = ()  # the goroutine's frame holds its arguments from here on
+        try:
+            # A call with * or ** runs in a C-level frame of its own, which
+            # then stays on every parked goroutine's saved stack (some 400
+            # bytes each); plain calls for the usual arities avoid it.
+            if g.kwargs is not None:
+                fn(*args, **g.kwargs)
+            elif not args:
+                fn()
+            elif len(args) == 1:
+                arg = args[0]
+                args = ()  # so that a parked goroutine keeps no tuple of its one argument
+                fn(arg)
+            else:
+                fn(*args)
+        except GoroutineExit:
+            pass
+        except BaseException as exc:
+            rt.crashed(g, exc)
+        # g has ended.  (One dropped by end_main() may be finished off later
+        # by the garbage collector, when the runtime no longer knows it.)
+        rt.goroutines.pop(g.id, None)
+        g.fn = g.owner = g.glet = g.kwargs = None
+        runq = rt.runq
+        if rt.countdown:
+            rt.budget -= 1
+        if runq and runq[0].glet is None and (not rt.countdown or rt.budget > 0):
+            # The next goroutine has not started: carry it on from here,
+            # as park() would, without a switch.
+            g = runq.popleft()
+            g.glet = carrier
+            rt.current = g
+            continue
+        rt.free_carriers.append(carrier)
+        # g is finished: nothing readies it, and park() switches straight to
+        # the next goroutine; this carrier resumes here to run another one.
+        rt.park(RUNNABLE, None)
+        g = rt.current
+
+
 class _LoopRecord(Goroutine):
     """g0: the scheduler loop's own record, ``current`` while the loop runs."""
 
@@ -882,8 +889,25 @@ _runtimes: dict[int, Runtime] = {}
 _local = threading.local()  # each thread's _ThreadEnd
 
 
+_main_runtime: Runtime | None = None  # the main thread's, once made
+
+
 def get_runtime() -> Runtime:
-    """This thread's runtime, created on first use."""
+    """This thread's runtime, created on first use.
+
+    The main thread's is tested first, by the greenlet it runs: a greenlet
+    runs on one thread only, so that test tells its thread without the
+    thread id, which costs more.
+    """
+    rt = _main_runtime
+    if rt is not None and rt.running is _greenlet.getcurrent():
+        return rt
+    return _thread_runtime()
+
+
+def _thread_runtime() -> Runtime:
+    """This thread's runtime, looked up by thread id; created on first use."""
+    global _main_runtime
     try:
         return _runtimes[get_ident()]
     except KeyError:
@@ -893,4 +917,6 @@ def get_runtime() -> Runtime:
     # (see implicit_main), and what is left is freed with the process.
     if rt.thread_id != threading.main_thread().ident:
         _local.end = _ThreadEnd(rt)
+    else:
+        _main_runtime = rt
     return rt
