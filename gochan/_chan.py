@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 from ._core import (
     Goroutine,
+    Queue,
     Runtime,
     WaitReason,
+    _greenlet,
     dequeue,
     get_runtime,
-    getcurrent,
     push,
-    switch_to,
     unlink,
     waiters,
 )
@@ -134,12 +134,12 @@ class _ChanCore:
         self._rt: Runtime = get_runtime()  # the owner: set once, here
         # Every operation checks that it runs on the owner's thread: first
         # with rt.running (the greenlet the owner runs now) against
-        # getcurrent(), which is cheap and enough on the owner's goroutines;
+        # _greenlet.getcurrent(), which is cheap and enough on the owner's goroutines;
         # then, only when that fails, with this against get_ident().
         self._thread_id = self._rt.thread_id
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
-        self._buf: deque[Any] = deque() if cap else _NO_BUFFER
+        self._buf: deque[Any] = Queue() if cap else _NO_BUFFER
         # The heads of the queues of parked receivers and senders (a sender
         # holds its value): circular lists linked through the waiters (see
         # _core._waitq), None when empty.
@@ -168,7 +168,7 @@ class _ChanCore:
                 while this send is blocked.
         """
         rt = self._rt
-        if rt.running is not getcurrent() and self._thread_id != get_ident():
+        if rt.running is not _greenlet.getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
@@ -211,7 +211,7 @@ class _ChanCore:
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            switch_to(glet)
+            _greenlet.switch_to(glet)
             if g.interrupt is not None:
                 raise rt.take_interrupt(g)
         except BaseException as exc:
@@ -227,7 +227,7 @@ class _ChanCore:
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
         rt = self._rt
-        if rt.running is not getcurrent() and self._thread_id != get_ident():
+        if rt.running is not _greenlet.getcurrent() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
@@ -272,7 +272,7 @@ class _ChanCore:
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            switch_to(glet)
+            _greenlet.switch_to(glet)
             if g.interrupt is not None:
                 raise rt.take_interrupt(g)
         except BaseException as exc:
@@ -301,7 +301,7 @@ class _ChanCore:
             if (
                 buf
                 and not self._sendq
-                and (rt.running is getcurrent() or self._thread_id == get_ident())
+                and (rt.running is _greenlet.getcurrent() or self._thread_id == get_ident())
             ):
                 # What recv() would do with a buffered value and no parked
                 # sender, without the call: a worker's loop runs on this path.
@@ -424,7 +424,7 @@ for _name, _member in vars(_ChanCore).items():
         _member.__qualname__ = f"Chan.{_name}"
 del _name, _member
 
-_NO_BUFFER: deque[Any] = deque(maxlen=0)
+_NO_BUFFER: deque[Any] = Queue()  # never appended to: see Chan.send and recv
 
 
 class _NilChan(Chan[Any]):

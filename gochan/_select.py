@@ -19,8 +19,8 @@ from ._core import (
     SelectState,
     SelectWaiter,
     WaitReason,
+    _greenlet,
     get_runtime,
-    getcurrent,
     has_waiter,
     hide_frame,
     push,
@@ -162,7 +162,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
                     continue
                 if rt is not None or (
-                    ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
+                    ch._rt.running is not _greenlet.getcurrent() and ch._thread_id != get_ident()
                 ):
                     raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt

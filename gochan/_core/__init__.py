@@ -41,6 +41,7 @@ from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
+from ._waitq import Queue as Queue
 from ._waitq import SelectState as SelectState
 from ._waitq import SelectWaiter as SelectWaiter
 from ._waitq import WaitDeque as WaitDeque
@@ -58,6 +59,7 @@ __all__ = [
     "PollDesc",
     "PollError",
     "Runtime",
+    "Queue",
     "SelectState",
     "SelectWaiter",
     "SystemClock",

@@ -4,14 +4,14 @@
 cimport cython
 
 from gochan._core cimport _greenlet
-from gochan._core cimport _goroutine, _timers
+from gochan._core cimport _goroutine, _timers, _waitq
 from gochan._core._greenlet cimport greenlet
 
 
 @cython.final
 cdef class Runtime:
     cdef public object thread_id
-    cdef public object runq  # a deque of Goroutines
+    cdef public _waitq.Ring runq  # of Goroutines
     cdef public object ready
     cdef public _goroutine.Goroutine current
     cdef public object running  # a greenlet
@@ -50,7 +50,8 @@ cdef class Runtime:
     cpdef finished(self, _goroutine.Goroutine g, exc)
     cpdef wake_with(self, _goroutine.Goroutine g, exc, bint first=*)
 
-    @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet)
+    @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet,
+                   runq=_waitq.Ring)
     cpdef park(self, reason, waitq)
 
     @cython.locals(glet=greenlet, g0=_goroutine.Goroutine)
@@ -58,7 +59,7 @@ cdef class Runtime:
 
     cpdef leave_park(self, _goroutine.Goroutine g, exc)
 
-    @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=object, exc=object)
+    @cython.locals(g=_goroutine.Goroutine, args=tuple, runq=_waitq.Ring, exc=object)
     cpdef _carry(self)
 
 
