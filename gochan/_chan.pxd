@@ -16,7 +16,7 @@ cdef class _ChanCore:
     cdef public _waitq.Waiter _recvq
     cdef public _waitq.Waiter _sendq
     cdef public _sched.Runtime _rt
-    cdef public object _thread_id
+    cdef public unsigned long _thread_id
 
     @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=_waitq.Ring,
                    nxt=_goroutine.Goroutine, runq=_waitq.Ring, glet=greenlet)

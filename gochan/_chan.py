@@ -132,10 +132,12 @@ class _ChanCore:
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
-        # Every operation checks that it runs on the owner's thread: first
-        # with rt.running (the greenlet the owner runs now) against
-        # _greenlet.getcurrent(), which is cheap and enough on the owner's goroutines;
-        # then, only when that fails, with this against get_ident().
+        # Every operation checks that it runs on the owner's thread: as
+        # Python, first with rt.running (the greenlet the owner runs now)
+        # against getcurrent(), which is cheap and enough on the owner's
+        # goroutines; then, only when that fails (and always when compiled,
+        # where it is a C call), with this against the thread's id (see
+        # _core._greenlet.cheap_current).
         self._thread_id = self._rt.thread_id
         self._cap = cap
         # An unbuffered channel never buffers: it shares one empty deque.
@@ -168,7 +170,7 @@ class _ChanCore:
                 while this send is blocked.
         """
         rt = self._rt
-        if rt.running is not _greenlet.getcurrent() and self._thread_id != get_ident():
+        if rt.running is not _greenlet.cheap_current() and self._thread_id != _greenlet.get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
@@ -227,7 +229,7 @@ class _ChanCore:
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
         rt = self._rt
-        if rt.running is not _greenlet.getcurrent() and self._thread_id != get_ident():
+        if rt.running is not _greenlet.cheap_current() and self._thread_id != _greenlet.get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
@@ -301,7 +303,10 @@ class _ChanCore:
             if (
                 buf
                 and not self._sendq
-                and (rt.running is _greenlet.getcurrent() or self._thread_id == get_ident())
+                and (
+                    rt.running is _greenlet.cheap_current()
+                    or self._thread_id == _greenlet.get_ident()
+                )
             ):
                 # What recv() would do with a buffered value and no parked
                 # sender, without the call: a worker's loop runs on this path.
@@ -326,7 +331,7 @@ class _ChanCore:
         """
         if self is None:  # Chan.close(None), Go's close(nil)
             raise CloseOfNilChannel
-        if self._thread_id != get_ident():
+        if self._thread_id != _greenlet.get_ident():
             raise foreign_thread(self, self._thread_id)
         if self._closed:
             raise CloseOfClosedChannel

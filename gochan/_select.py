@@ -10,7 +10,6 @@ waker to claim it wins; pass 3 takes the losing waiters out of their queues.
 
 from __future__ import annotations
 
-from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import NIL, Chan, RecvChan, SendChan
@@ -162,7 +161,8 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
                     continue
                 if rt is not None or (
-                    ch._rt.running is not _greenlet.getcurrent() and ch._thread_id != get_ident()
+                    ch._rt.running is not _greenlet.cheap_current()
+                    and ch._thread_id != _greenlet.get_ident()
                 ):
                     raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt
@@ -172,11 +172,15 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 if (
                     len(ch._buf) < ch._cap
                     or ch._closed
-                    or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
+                    or ((q := ch._recvq) is not None and (q.sel is None or has_waiter(q)))
                 ):
                     ready.append(case)
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
-            elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
+            elif (
+                ch._buf
+                or ch._closed
+                or ((q := ch._sendq) is not None and (q.sel is None or has_waiter(q)))
+            ):
                 ready.append(case)
     except (AttributeError, TypeError):
         # Not a case, or not a channel: the polls above read their attributes

@@ -75,6 +75,9 @@ class Ring:
     def __len__(self) -> int:
         return self._len
 
+    def __bool__(self) -> bool:  # what __len__ tells, with fewer steps (compiled: a slot)
+        return self._len != 0
+
     def __repr__(self) -> str:
         return f"Ring({list(self)!r})"
 
