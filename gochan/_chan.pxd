@@ -5,7 +5,7 @@ cimport cython
 
 from gochan._core cimport _goroutine, _sched, _waitq
 from gochan._core._waitq cimport dequeue, push, unlink
-from gochan._core cimport _greenlet
+from gochan._core._greenlet cimport cheap_current, get_ident, switch_to
 from gochan._core._greenlet cimport greenlet
 
 

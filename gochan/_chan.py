@@ -13,7 +13,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
-from threading import get_ident
 from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 from ._core import (
@@ -21,13 +20,19 @@ from ._core import (
     Queue,
     Runtime,
     WaitReason,
-    _greenlet,
     dequeue,
     get_runtime,
     push,
     unlink,
     waiters,
 )
+
+# The calls into greenlet and the thread on the hot paths, by their bare
+# names: Python functions here, C calls when compiled, where _chan.pxd
+# cimports the same names (see _core/_greenlet.py).  A star import, as Cython
+# refuses a name both imported and cimported.
+# ruff: noqa: F405
+from ._core._greenlet import *  # noqa: F403
 from ._errors import (
     CloseOfClosedChannel,
     CloseOfNilChannel,
@@ -170,7 +175,7 @@ class _ChanCore:
                 while this send is blocked.
         """
         rt = self._rt
-        if rt.running is not _greenlet.cheap_current() and self._thread_id != _greenlet.get_ident():
+        if rt.running is not cheap_current() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
@@ -213,7 +218,7 @@ class _ChanCore:
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            _greenlet.switch_to(glet)
+            switch_to(glet)
             if g.interrupt is not None:
                 raise rt.take_interrupt(g)
         except BaseException as exc:
@@ -229,7 +234,7 @@ class _ChanCore:
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
         rt = self._rt
-        if rt.running is not _greenlet.cheap_current() and self._thread_id != _greenlet.get_ident():
+        if rt.running is not cheap_current() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
@@ -274,7 +279,7 @@ class _ChanCore:
             glet = rt.first_run(nxt)
         rt.running = glet
         try:
-            _greenlet.switch_to(glet)
+            switch_to(glet)
             if g.interrupt is not None:
                 raise rt.take_interrupt(g)
         except BaseException as exc:
@@ -303,10 +308,7 @@ class _ChanCore:
             if (
                 buf
                 and not self._sendq
-                and (
-                    rt.running is _greenlet.cheap_current()
-                    or self._thread_id == _greenlet.get_ident()
-                )
+                and (rt.running is cheap_current() or self._thread_id == get_ident())
             ):
                 # What recv() would do with a buffered value and no parked
                 # sender, without the call: a worker's loop runs on this path.
@@ -331,7 +333,7 @@ class _ChanCore:
         """
         if self is None:  # Chan.close(None), Go's close(nil)
             raise CloseOfNilChannel
-        if self._thread_id != _greenlet.get_ident():
+        if self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         if self._closed:
             raise CloseOfClosedChannel

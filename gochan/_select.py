@@ -18,12 +18,18 @@ from ._core import (
     SelectState,
     SelectWaiter,
     WaitReason,
-    _greenlet,
     get_runtime,
     has_waiter,
     hide_frame,
     push,
 )
+
+# The calls into the thread on the hot path, by their bare names: Python
+# functions here, C calls when compiled, where _select.pxd cimports the same
+# names (see _core/_greenlet.py).  A star import, as Cython refuses a name
+# both imported and cimported.
+# ruff: noqa: F405
+from ._core._greenlet import *  # noqa: F403
 from ._errors import SendOnClosedChannel, describe, foreign_thread
 
 T = TypeVar("T")
@@ -161,8 +167,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
                     continue
                 if rt is not None or (
-                    ch._rt.running is not _greenlet.cheap_current()
-                    and ch._thread_id != _greenlet.get_ident()
+                    ch._rt.running is not cheap_current() and ch._thread_id != get_ident()
                 ):
                     raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt

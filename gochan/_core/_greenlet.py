@@ -16,6 +16,8 @@ from threading import get_ident as get_ident
 from greenlet import getcurrent as getcurrent
 from greenlet import greenlet
 
+__all__ = ["cheap_current", "get_ident", "getcurrent", "switch_to"]
+
 # switch_to(glet) is glet.switch(), called through the method itself: that
 # spares the method lookup on the greenlet, which does not specialize.
 switch_to = greenlet.switch
