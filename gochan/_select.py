@@ -22,6 +22,7 @@ from ._core import (
     has_waiter,
     hide_frame,
     push,
+    select_waiter,
 )
 
 # The calls into the thread on the hot path, by their bare names: Python
@@ -229,10 +230,10 @@ def _select(cases: tuple[Case, ...]) -> Case:
         if ch is None or ch is NIL:  # never ready: nothing to wait on
             continue
         if type(case) is RecvCase:
-            w = SelectWaiter(sel, case, ch, False, None)
+            w = select_waiter(sel, case, ch, False, None)
             ch._recvq = push(ch._recvq, w)
         else:
-            w = SelectWaiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
+            w = select_waiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
             ch._sendq = push(ch._sendq, w)
         if w.prev is not None and w.prev.sel is sel:
             # Queued right behind another case of this select on this channel.

@@ -61,3 +61,6 @@ cpdef Waiter push(Waiter head, Waiter w)
 cpdef Waiter unlink(Waiter head, Waiter w)
 cpdef tuple dequeue(Waiter head)
 cpdef bint has_waiter(Waiter head)
+
+@cython.locals(w=SelectWaiter)
+cpdef SelectWaiter select_waiter(SelectState sel, case, chan, bint sending, value)

@@ -301,18 +301,32 @@ class SelectWaiter(Waiter):
 
     __slots__ = ("case", "chan", "sending")
 
-    def __init__(self, sel: SelectState, case: Any, chan: Any, sending: bool, value: Any) -> None:
-        self.sel = sel
-        self.owner = sel.owner
-        self.case = case  # the select case object this waiter stands for
-        # The channel it waits on, in its senders' queue or its receivers':
-        # what discard_losers() needs to take it out.
-        self.chan = chan
-        self.sending = sending
-        self.value = value  # a send case's value; the value received, for a recv case
-        self.ok = True
-        self.prev = None
-        self.next = None
+    case: Any  # the select case object this waiter stands for
+    # The channel it waits on, in its senders' queue or its receivers': what
+    # discard_losers() needs to take it out.
+    chan: Any
+    sending: bool
+
+
+def select_waiter(
+    sel: SelectState, case: Any, chan: Any, sending: bool, value: Any
+) -> SelectWaiter:
+    """A waiter for one case of the blocking select ``sel``, in no queue yet.
+
+    Not ``SelectWaiter.__init__``: compiled, a call of the class is a Python
+    call with its arguments checked, where this is a C call.
+    """
+    w: SelectWaiter = SelectWaiter.__new__(SelectWaiter)
+    w.sel = sel
+    w.owner = sel.owner
+    w.case = case
+    w.chan = chan
+    w.sending = sending
+    w.value = value  # a send case's value; the value received, for a recv case
+    w.ok = True
+    w.prev = None
+    w.next = None
+    return w
 
 
 CANCELLED = SelectWaiter.__new__(SelectWaiter)  # the winner of a select the scheduler undid
