@@ -24,6 +24,9 @@ cdef class Ring:
     cpdef remove(self, x)
     cpdef clear(self)
 
+    @cython.locals(items=list)
+    cdef _at(self, Py_ssize_t i)
+
     @cython.locals(items=list, h=Py_ssize_t, end=Py_ssize_t)
     cdef list _list(self)
 

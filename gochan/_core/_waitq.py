@@ -1,5 +1,6 @@
-# cython: boundscheck=False, wraparound=False
-# (compiled: Ring's indices are masked into its list, so never out of range)
+# cython: boundscheck=False, wraparound=False, always_allow_keywords=False
+# (compiled: Ring's indices are masked into its list, so never out of range;
+# and Python code calls Ring.append as deque.append, one argument, no keyword)
 """Wait queues threaded through the waiters, and the select token.
 
 A wait queue is a circular doubly linked list of waiters (Go's ``waitq`` of
@@ -88,6 +89,10 @@ class Ring:
         return x in self._list()
 
     def __getitem__(self, i: int) -> Any:
+        return self._at(i)
+
+    def _at(self, i: int) -> Any:
+        """The item ``i`` places behind the head (compiled: with ``i`` a C integer)."""
         if not 0 <= i < self._len:
             raise IndexError("Ring index out of range")
         items = self._items
