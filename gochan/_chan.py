@@ -145,7 +145,7 @@ class _ChanCore:
         # _core._greenlet.cheap_current).
         self._thread_id = self._rt.thread_id
         self._cap = cap
-        # An unbuffered channel never buffers: it shares one empty deque.
+        # An unbuffered channel never buffers: it shares one empty queue.
         self._buf: deque[Any] = Queue() if cap else _NO_BUFFER
         # The heads of the queues of parked receivers and senders (a sender
         # holds its value): circular lists linked through the waiters (see
