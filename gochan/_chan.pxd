@@ -5,23 +5,25 @@ cimport cython
 
 from gochan._core cimport _goroutine, _sched, _waitq
 from gochan._core._waitq cimport dequeue, push, unlink
+from gochan._core._greenlet cimport cheap_current, get_ident, switch_to
+from gochan._core._greenlet cimport greenlet
 
 
 cdef class _ChanCore:
-    cdef public object _buf  # a deque
+    cdef public _waitq.Ring _buf
     cdef public Py_ssize_t _cap
     cdef public bint _closed
     cdef public _waitq.Waiter _recvq
     cdef public _waitq.Waiter _sendq
     cdef public _sched.Runtime _rt
-    cdef public object _thread_id
+    cdef public unsigned long _thread_id
 
-    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
-                   nxt=_goroutine.Goroutine, runq=object, glet=object)
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=_waitq.Ring,
+                   nxt=_goroutine.Goroutine, runq=_waitq.Ring, glet=greenlet)
     cpdef send(self, value)
 
-    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=object,
-                   nxt=_goroutine.Goroutine, runq=object, glet=object)
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=_waitq.Ring,
+                   nxt=_goroutine.Goroutine, runq=_waitq.Ring, glet=greenlet)
     cpdef recv(self)
 
     @cython.locals(rt=_sched.Runtime, g=_goroutine.Goroutine)

@@ -13,21 +13,26 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
-from threading import get_ident
 from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 from ._core import (
     Goroutine,
+    Queue,
     Runtime,
     WaitReason,
     dequeue,
     get_runtime,
-    getcurrent,
     push,
-    switch_to,
     unlink,
     waiters,
 )
+
+# The calls into greenlet and the thread on the hot paths, by their bare
+# names: Python functions here, C calls when compiled, where _chan.pxd
+# cimports the same names (see _core/_greenlet.py).  A star import, as Cython
+# refuses a name both imported and cimported.
+# ruff: noqa: F405
+from ._core._greenlet import *  # noqa: F403
 from ._errors import (
     CloseOfClosedChannel,
     CloseOfNilChannel,
@@ -132,14 +137,16 @@ class _ChanCore:
         if cap < 0:
             raise ValueError("makechan: size out of range")
         self._rt: Runtime = get_runtime()  # the owner: set once, here
-        # Every operation checks that it runs on the owner's thread: first
-        # with rt.running (the greenlet the owner runs now) against
-        # getcurrent(), which is cheap and enough on the owner's goroutines;
-        # then, only when that fails, with this against get_ident().
+        # Every operation checks that it runs on the owner's thread: as
+        # Python, first with rt.running (the greenlet the owner runs now)
+        # against getcurrent(), which is cheap and enough on the owner's
+        # goroutines; then, only when that fails (and always when compiled,
+        # where it is a C call), with this against the thread's id (see
+        # _core._greenlet.cheap_current).
         self._thread_id = self._rt.thread_id
         self._cap = cap
-        # An unbuffered channel never buffers: it shares one empty deque.
-        self._buf: deque[Any] = deque() if cap else _NO_BUFFER
+        # An unbuffered channel never buffers: it shares one empty queue.
+        self._buf: deque[Any] = Queue() if cap else _NO_BUFFER
         # The heads of the queues of parked receivers and senders (a sender
         # holds its value): circular lists linked through the waiters (see
         # _core._waitq), None when empty.
@@ -168,7 +175,7 @@ class _ChanCore:
                 while this send is blocked.
         """
         rt = self._rt
-        if rt.running is not getcurrent() and self._thread_id != get_ident():
+        if rt.running is not cheap_current() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._recvq
         if w is not None:
@@ -227,7 +234,7 @@ class _ChanCore:
         a ``T``; use :meth:`recv_ok` or iteration to tell.
         """
         rt = self._rt
-        if rt.running is not getcurrent() and self._thread_id != get_ident():
+        if rt.running is not cheap_current() and self._thread_id != get_ident():
             raise foreign_thread(self, self._thread_id)
         w = self._sendq
         if w is not None:
@@ -301,7 +308,7 @@ class _ChanCore:
             if (
                 buf
                 and not self._sendq
-                and (rt.running is getcurrent() or self._thread_id == get_ident())
+                and (rt.running is cheap_current() or self._thread_id == get_ident())
             ):
                 # What recv() would do with a buffered value and no parked
                 # sender, without the call: a worker's loop runs on this path.
@@ -424,7 +431,7 @@ for _name, _member in vars(_ChanCore).items():
         _member.__qualname__ = f"Chan.{_name}"
 del _name, _member
 
-_NO_BUFFER: deque[Any] = deque(maxlen=0)
+_NO_BUFFER: deque[Any] = Queue()  # never appended to: see Chan.send and recv
 
 
 class _NilChan(Chan[Any]):

@@ -5,7 +5,8 @@ cimport cython
 
 from gochan cimport _chan
 from gochan._core cimport _goroutine, _sched, _waitq
-from gochan._core._waitq cimport has_waiter, push
+from gochan._core._waitq cimport has_waiter, push, select_waiter
+from gochan._core._greenlet cimport cheap_current, get_ident
 
 
 cdef class _CaseCore:

@@ -10,7 +10,6 @@ waker to claim it wins; pass 3 takes the losing waiters out of their queues.
 
 from __future__ import annotations
 
-from threading import get_ident
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import NIL, Chan, RecvChan, SendChan
@@ -20,11 +19,18 @@ from ._core import (
     SelectWaiter,
     WaitReason,
     get_runtime,
-    getcurrent,
     has_waiter,
     hide_frame,
     push,
+    select_waiter,
 )
+
+# The calls into the thread on the hot path, by their bare names: Python
+# functions here, C calls when compiled, where _select.pxd cimports the same
+# names (see _core/_greenlet.py).  A star import, as Cython refuses a name
+# both imported and cimported.
+# ruff: noqa: F405
+from ._core._greenlet import *  # noqa: F403
 from ._errors import SendOnClosedChannel, describe, foreign_thread
 
 T = TypeVar("T")
@@ -162,7 +168,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 ):  # never ready; belongs to no runtime (its _rt is the caller's or None)
                     continue
                 if rt is not None or (
-                    ch._rt.running is not getcurrent() and ch._thread_id != get_ident()
+                    ch._rt.running is not cheap_current() and ch._thread_id != get_ident()
                 ):
                     raise foreign_thread(ch, ch._thread_id)
                 rt = ch._rt
@@ -172,11 +178,15 @@ def _select(cases: tuple[Case, ...]) -> Case:
                 if (
                     len(ch._buf) < ch._cap
                     or ch._closed
-                    or ((q := ch._recvq) and (q.sel is None or has_waiter(q)))
+                    or ((q := ch._recvq) is not None and (q.sel is None or has_waiter(q)))
                 ):
                     ready.append(case)
             # Ready: a value is buffered, the channel is closed, or a live sender waits.
-            elif ch._buf or ch._closed or ((q := ch._sendq) and (q.sel is None or has_waiter(q))):
+            elif (
+                ch._buf
+                or ch._closed
+                or ((q := ch._sendq) is not None and (q.sel is None or has_waiter(q)))
+            ):
                 ready.append(case)
     except (AttributeError, TypeError):
         # Not a case, or not a channel: the polls above read their attributes
@@ -220,10 +230,10 @@ def _select(cases: tuple[Case, ...]) -> Case:
         if ch is None or ch is NIL:  # never ready: nothing to wait on
             continue
         if type(case) is RecvCase:
-            w = SelectWaiter(sel, case, ch, False, None)
+            w = select_waiter(sel, case, ch, False, None)
             ch._recvq = push(ch._recvq, w)
         else:
-            w = SelectWaiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
+            w = select_waiter(sel, case, ch, True, case.value)  # type: ignore[attr-defined]
             ch._sendq = push(ch._sendq, w)
         if w.prev is not None and w.prev.sel is sel:
             # Queued right behind another case of this select on this channel.

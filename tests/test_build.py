@@ -138,3 +138,49 @@ def test_tracebacks_have_no_frames_of_the_compiled_modules() -> None:
         ch.close()
     files = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
     assert files == [__file__]
+
+
+def test_ring_does_what_deque_does() -> None:
+    # The compiled build's run queue and channel buffers are Rings (_waitq.Queue);
+    # this runs the same operations on one and on a deque, wrapping around and
+    # growing, in whichever build runs (the Ring compiled or as Python).
+    from collections import deque
+    from random import Random
+
+    from gochan._core._waitq import Ring
+
+    rng = Random(15)
+    ring, expected = Ring(), deque[int]()
+    for step in range(5000):
+        op = rng.randrange(8)
+        if op < 3:
+            ring.append(step)
+            expected.append(step)
+        elif op == 3:
+            ring.appendleft(step)
+            expected.appendleft(step)
+        elif op < 6 and expected:
+            assert ring.popleft() == expected.popleft()
+        elif op == 6 and expected:
+            victim = expected[rng.randrange(len(expected))]
+            ring.remove(victim)
+            expected.remove(victim)
+        elif op == 7 and rng.randrange(50) == 0:
+            more = [step, step + 1]
+            ring.extend(more)
+            expected.extend(more)
+            ring.extendleft(more)
+            expected.extendleft(more)
+        assert len(ring) == len(expected)
+        assert bool(ring) == bool(expected)
+        if expected:
+            assert ring[0] == expected[0]
+            assert expected[-1] in ring
+    assert list(ring) == list(expected)
+    ring.clear()
+    assert not ring
+    assert list(ring) == []
+    with pytest.raises(IndexError):
+        ring.popleft()
+    with pytest.raises(ValueError, match="not in"):
+        ring.remove(1)

@@ -41,12 +41,14 @@ from ._timers import MAX_DELAY as MAX_DELAY
 from ._timers import Clock as Clock
 from ._timers import SystemClock as SystemClock
 from ._timers import TimerEntry as TimerEntry
+from ._waitq import Queue as Queue
 from ._waitq import SelectState as SelectState
 from ._waitq import SelectWaiter as SelectWaiter
 from ._waitq import WaitDeque as WaitDeque
 from ._waitq import dequeue as dequeue
 from ._waitq import has_waiter as has_waiter
 from ._waitq import push as push
+from ._waitq import select_waiter as select_waiter
 from ._waitq import unlink as unlink
 from ._waitq import waiters as waiters
 
@@ -57,6 +59,7 @@ __all__ = [
     "GoroutineExit",
     "PollDesc",
     "PollError",
+    "Queue",
     "Runtime",
     "SelectState",
     "SelectWaiter",
@@ -76,6 +79,7 @@ __all__ = [
     "poll_open",
     "post_to_program",
     "push",
+    "select_waiter",
     "set_workers",
     "switch_to",
     "unlink",

@@ -14,6 +14,10 @@ cdef extern from "greenlet/greenlet.h":
     object PyGreenlet_Switch(greenlet g, void *args, void *kwargs)
 
 
+cdef extern from "pythread.h":
+    unsigned long PyThread_get_thread_ident()
+
+
 cdef inline int _load_api() except -1:
     if _PyGreenlet_API is NULL:
         PyGreenlet_Import()
@@ -31,3 +35,12 @@ cdef inline object switch_to(greenlet g):
     # greenlet.switch(g) with no arguments: greenlet takes NULL for ().
     _load_api()
     return PyGreenlet_Switch(g, NULL, NULL)
+
+
+cdef inline unsigned long get_ident():
+    return PyThread_get_thread_ident()
+
+
+cdef inline object cheap_current():
+    # None: the callers compare thread ids instead (see _greenlet.py).
+    return None

@@ -1,17 +1,31 @@
-"""greenlet's two calls on the hot paths: the running greenlet, and a switch.
+"""The calls of the hot paths into greenlet and the thread: the running
+greenlet, a switch, the thread's id.
 
-The scheduler calls them as ``_greenlet.getcurrent()`` and
-``_greenlet.switch_to(glet)``.  Run as Python, they are greenlet's own
-functions, bound here.  In the compiled build, ``_greenlet.pxd`` (which the
-compiled modules ``cimport``) turns the same two calls into greenlet's C
-API, with no Python call in between; this module itself is never compiled.
+The core calls them as ``_greenlet.getcurrent()``, ``_greenlet.switch_to(glet)``
+and so on.  Run as Python, they are greenlet's and threading's own functions,
+bound here.  In the compiled build, ``_greenlet.pxd`` (which the compiled
+modules ``cimport``) turns the same calls into C calls (greenlet's C API,
+CPython's), with no Python call in between; this module itself is never
+compiled.
 """
 
 from __future__ import annotations
 
+from threading import get_ident as get_ident
+
 from greenlet import getcurrent as getcurrent
 from greenlet import greenlet
+
+__all__ = ["cheap_current", "get_ident", "getcurrent", "switch_to"]
 
 # switch_to(glet) is glet.switch(), called through the method itself: that
 # spares the method lookup on the greenlet, which does not specialize.
 switch_to = greenlet.switch
+
+# Every channel operation checks that it runs on its owner's thread with
+# ``rt.running is not cheap_current() and thread_id != get_ident()``.  As
+# Python, the running greenlet is the cheaper question, and enough on the
+# owner's goroutines: cheap_current is getcurrent.  Compiled, the thread's id
+# is the cheaper one (a C call, where greenlet's getcurrent looks up its
+# thread state): cheap_current() is None there, so the ids decide.
+cheap_current = getcurrent

@@ -4,14 +4,14 @@
 cimport cython
 
 from gochan._core cimport _greenlet
-from gochan._core cimport _goroutine, _timers
+from gochan._core cimport _goroutine, _timers, _waitq
 from gochan._core._greenlet cimport greenlet
 
 
 @cython.final
 cdef class Runtime:
     cdef public object thread_id
-    cdef public object runq  # a deque of Goroutines
+    cdef public _waitq.Ring runq  # of Goroutines
     cdef public object ready
     cdef public _goroutine.Goroutine current
     cdef public object running  # a greenlet
@@ -50,7 +50,8 @@ cdef class Runtime:
     cpdef crashed(self, _goroutine.Goroutine g, exc)
     cpdef wake_with(self, _goroutine.Goroutine g, exc, bint first=*)
 
-    @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet)
+    @cython.locals(g=_goroutine.Goroutine, nxt=_goroutine.Goroutine, glet=greenlet,
+                   runq=_waitq.Ring)
     cpdef park(self, reason, waitq)
 
     @cython.locals(glet=greenlet, g0=_goroutine.Goroutine)
@@ -67,5 +68,5 @@ cpdef Runtime get_runtime()
 cpdef Runtime _thread_runtime()
 
 
-@cython.locals(rt=Runtime, g=_goroutine.Goroutine, args=tuple, runq=object)
+@cython.locals(rt=Runtime, g=_goroutine.Goroutine, args=tuple, runq=_waitq.Ring)
 cpdef _carry()

@@ -51,6 +51,7 @@ from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._goroutine import RUNNABLE, Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
+from ._waitq import Queue
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
@@ -72,9 +73,10 @@ class Runtime:
 
     def __init__(self) -> None:
         self.thread_id = get_ident()
-        self.runq: deque[Goroutine] = deque()
+        runq: deque[Goroutine] = Queue()
+        self.runq = runq
         # ready(g): make a parked goroutine runnable.  The only way back from park().
-        self.ready: Callable[[Goroutine], None] = self.runq.append
+        self.ready: Callable[[Goroutine], None] = runq.append
         # The goroutine whose greenlet is running: g0 while the loop runs, None
         # before the thread has a main goroutine.  Written by park() and, as a
         # goroutine ends, by finished().

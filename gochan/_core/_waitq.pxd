@@ -1,6 +1,42 @@
 # C types of _waitq.py for the compiled build (docs/design.md, "The compiled
 # core").  Every attribute a .py assigns must be declared here.
 
+cimport cython
+
+
+@cython.final
+cdef class Ring:
+    cdef list _items
+    cdef Py_ssize_t _head
+    cdef Py_ssize_t _len
+
+    @cython.locals(n=Py_ssize_t, items=list, size=Py_ssize_t)
+    cpdef append(self, x)
+
+    @cython.locals(n=Py_ssize_t, items=list, size=Py_ssize_t, h=Py_ssize_t)
+    cpdef appendleft(self, x)
+
+    @cython.locals(n=Py_ssize_t, items=list, h=Py_ssize_t)
+    cpdef popleft(self)
+
+    cpdef extend(self, xs)
+    cpdef extendleft(self, xs)
+    cpdef remove(self, x)
+    cpdef clear(self)
+
+    @cython.locals(items=list)
+    cdef _at(self, Py_ssize_t i)
+
+    @cython.locals(items=list, h=Py_ssize_t, end=Py_ssize_t)
+    cdef list _list(self)
+
+    @cython.locals(size=Py_ssize_t)
+    cdef _refill(self, list items)
+
+    @cython.locals(items=list)
+    cdef _grow(self)
+
+
 cdef class Waiter:
     cdef public SelectState sel
     cdef public object value
@@ -28,3 +64,6 @@ cpdef Waiter push(Waiter head, Waiter w)
 cpdef Waiter unlink(Waiter head, Waiter w)
 cpdef tuple dequeue(Waiter head)
 cpdef bint has_waiter(Waiter head)
+
+@cython.locals(w=SelectWaiter)
+cpdef SelectWaiter select_waiter(SelectState sel, case, chan, bint sending, value)

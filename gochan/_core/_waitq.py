@@ -1,3 +1,6 @@
+# cython: boundscheck=False, wraparound=False, always_allow_keywords=False
+# (compiled: Ring's indices are masked into its list, so never out of range;
+# and Python code calls Ring.append as deque.append, one argument, no keyword)
 """Wait queues threaded through the waiters, and the select token.
 
 A wait queue is a circular doubly linked list of waiters (Go's ``waitq`` of
@@ -26,8 +29,10 @@ left it takes its losers out (:meth:`SelectState.discard_losers`).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from .._build import COMPILED
 
 if TYPE_CHECKING:
     from ._goroutine import Goroutine
@@ -49,6 +54,146 @@ class Waiter:
     owner: Goroutine | None  # the goroutine the waker readies; None once it ended
     prev: Any  # the links of the channel wait queue it is in; None when in none
     next: Any
+
+
+class Ring:
+    """A FIFO of objects with the methods of ``deque`` that gochan uses: the
+    run queue and the channel buffers of the compiled build (see :data:`Queue`).
+
+    A list used as a circular buffer: the items are ``_items[(_head + i) & mask]``
+    for ``i`` below ``_len``, where ``mask`` is ``len(_items) - 1`` (a power of
+    two); the other slots hold None.  Compiled, ``append`` and ``popleft`` are
+    C calls on a C array, where deque's would be Python method calls.
+    """
+
+    __slots__ = ("_head", "_items", "_len")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = [None] * 8
+        self._head = 0
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __bool__(self) -> bool:  # what __len__ tells, with fewer steps (compiled: a slot)
+        return self._len != 0
+
+    def __repr__(self) -> str:
+        return f"Ring({list(self)!r})"
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._list())
+
+    def __contains__(self, x: object) -> bool:
+        return x in self._list()
+
+    def __getitem__(self, i: int) -> Any:
+        return self._at(i)
+
+    def _at(self, i: int) -> Any:
+        """The item ``i`` places behind the head (compiled: with ``i`` a C integer)."""
+        if not 0 <= i < self._len:
+            raise IndexError("Ring index out of range")
+        items = self._items
+        return items[(self._head + i) & (len(items) - 1)]
+
+    def append(self, x: Any) -> None:
+        """Add ``x`` at the tail."""
+        n = self._len
+        items = self._items
+        size = len(items)
+        if n == size:
+            self._grow()
+            items = self._items
+            size = len(items)
+        items[(self._head + n) & (size - 1)] = x
+        self._len = n + 1
+
+    def appendleft(self, x: Any) -> None:
+        """Add ``x`` at the head."""
+        n = self._len
+        items = self._items
+        size = len(items)
+        if n == size:
+            self._grow()
+            items = self._items
+            size = len(items)
+        h = (self._head - 1) & (size - 1)
+        items[h] = x
+        self._head = h
+        self._len = n + 1
+
+    def popleft(self) -> Any:
+        """Take the item at the head.
+
+        Raises:
+            IndexError: it is empty.
+        """
+        n = self._len
+        if not n:
+            raise IndexError("pop from an empty Ring")
+        items = self._items
+        h = self._head
+        x = items[h]
+        items[h] = None
+        self._head = (h + 1) & (len(items) - 1)
+        self._len = n - 1
+        return x
+
+    def extend(self, xs: Iterable[Any]) -> None:
+        """Add the items of ``xs`` at the tail, in their order."""
+        for x in xs:
+            self.append(x)
+
+    def extendleft(self, xs: Iterable[Any]) -> None:
+        """Add the items of ``xs`` at the head one by one, as deque does (so reversed)."""
+        for x in xs:
+            self.appendleft(x)
+
+    def remove(self, x: object) -> None:
+        """Take out the first item equal to ``x``.
+
+        Raises:
+            ValueError: none is.
+        """
+        items = self._list()
+        items.remove(x)
+        self._refill(items)
+
+    def clear(self) -> None:
+        """Take out every item."""
+        self._refill([])
+
+    def _list(self) -> list[Any]:
+        """The items, head first."""
+        items = self._items
+        h = self._head
+        end = h + self._len
+        if end <= len(items):
+            return items[h:end]
+        return items[h:] + items[: end - len(items)]
+
+    def _refill(self, items: list[Any]) -> None:
+        """Hold ``items``, head first, and nothing else."""
+        size = 8
+        while size < len(items):
+            size *= 2
+        self._items = items + [None] * (size - len(items))
+        self._head = 0
+        self._len = len(items)
+
+    def _grow(self) -> None:
+        """Double the room; only when full."""
+        items = self._list()
+        self._items = items + [None] * len(items)
+        self._head = 0
+
+
+# The FIFO of the run queue and of the channel buffers: deque in the Python
+# build, Ring in the compiled one, where deque's methods would be Python
+# method calls but Ring's are C calls (the .pxd types the fields as Ring).
+Queue: type[deque[Any]] = Ring if COMPILED else deque  # type: ignore[assignment]
 
 
 class WaitDeque(deque["Goroutine"]):
@@ -161,18 +306,32 @@ class SelectWaiter(Waiter):
 
     __slots__ = ("case", "chan", "sending")
 
-    def __init__(self, sel: SelectState, case: Any, chan: Any, sending: bool, value: Any) -> None:
-        self.sel = sel
-        self.owner = sel.owner
-        self.case = case  # the select case object this waiter stands for
-        # The channel it waits on, in its senders' queue or its receivers':
-        # what discard_losers() needs to take it out.
-        self.chan = chan
-        self.sending = sending
-        self.value = value  # a send case's value; the value received, for a recv case
-        self.ok = True
-        self.prev = None
-        self.next = None
+    case: Any  # the select case object this waiter stands for
+    # The channel it waits on, in its senders' queue or its receivers': what
+    # discard_losers() needs to take it out.
+    chan: Any
+    sending: bool
+
+
+def select_waiter(
+    sel: SelectState, case: Any, chan: Any, sending: bool, value: Any
+) -> SelectWaiter:
+    """A waiter for one case of the blocking select ``sel``, in no queue yet.
+
+    Not ``SelectWaiter.__init__``: compiled, a call of the class is a Python
+    call with its arguments checked, where this is a C call.
+    """
+    w: SelectWaiter = SelectWaiter.__new__(SelectWaiter)
+    w.sel = sel
+    w.owner = sel.owner
+    w.case = case
+    w.chan = chan
+    w.sending = sending
+    w.value = value  # a send case's value; the value received, for a recv case
+    w.ok = True
+    w.prev = None
+    w.next = None
+    return w
 
 
 CANCELLED = SelectWaiter.__new__(SelectWaiter)  # the winner of a select the scheduler undid
