@@ -10,10 +10,10 @@ cdef class Ring:
     cdef Py_ssize_t _head
     cdef Py_ssize_t _len
 
-    @cython.locals(n=Py_ssize_t, items=list, size=Py_ssize_t)
+    @cython.locals(n=Py_ssize_t, items=list)
     cpdef append(self, x)
 
-    @cython.locals(n=Py_ssize_t, items=list, size=Py_ssize_t, h=Py_ssize_t)
+    @cython.locals(n=Py_ssize_t, items=list, h=Py_ssize_t)
     cpdef appendleft(self, x)
 
     @cython.locals(n=Py_ssize_t, items=list, h=Py_ssize_t)
@@ -32,6 +32,8 @@ cdef class Ring:
 
     @cython.locals(size=Py_ssize_t)
     cdef _refill(self, list items)
+
+    cdef inline list _with_room(self)
 
     @cython.locals(items=list)
     cdef _grow(self)

@@ -100,26 +100,16 @@ class Ring:
 
     def append(self, x: Any) -> None:
         """Add ``x`` at the tail."""
+        items = self._with_room()
         n = self._len
-        items = self._items
-        size = len(items)
-        if n == size:
-            self._grow()
-            items = self._items
-            size = len(items)
-        items[(self._head + n) & (size - 1)] = x
+        items[(self._head + n) & (len(items) - 1)] = x
         self._len = n + 1
 
     def appendleft(self, x: Any) -> None:
         """Add ``x`` at the head."""
+        items = self._with_room()
         n = self._len
-        items = self._items
-        size = len(items)
-        if n == size:
-            self._grow()
-            items = self._items
-            size = len(items)
-        h = (self._head - 1) & (size - 1)
+        h = (self._head - 1) & (len(items) - 1)
         items[h] = x
         self._head = h
         self._len = n + 1
@@ -182,6 +172,12 @@ class Ring:
         self._items = items + [None] * (size - len(items))
         self._head = 0
         self._len = len(items)
+
+    def _with_room(self) -> list[Any]:
+        """The items' list, grown first if it is full."""
+        if self._len == len(self._items):
+            self._grow()
+        return self._items
 
     def _grow(self) -> None:
         """Double the room; only when full."""
