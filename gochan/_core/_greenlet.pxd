@@ -31,3 +31,11 @@ cdef inline object switch_to(greenlet g):
     # greenlet.switch(g) with no arguments: greenlet takes NULL for ().
     _load_api()
     return PyGreenlet_Switch(g, NULL, NULL)
+
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+
+cdef inline int check_signals() except -1:
+    return PyErr_CheckSignals()

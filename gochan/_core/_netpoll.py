@@ -58,9 +58,8 @@ from collections.abc import Callable
 from threading import get_ident
 from typing import TYPE_CHECKING
 
-from greenlet import getcurrent
-
 from .._errors import foreign_thread
+from . import _greenlet
 from ._goroutine import Goroutine, WaitReason
 from ._timers import TimerEntry
 
@@ -216,7 +215,7 @@ class Side:
         if err:
             return err
         rt = self.rt
-        if rt.running is not getcurrent():
+        if rt.running is not _greenlet.getcurrent():
             _check_thread(rt, self.fd)
         g = rt.current or rt.implicit_main()
         if self.g is None:
@@ -342,11 +341,13 @@ class _Waker:
             self.writer.send(b"\0")
 
     def drain(self) -> None:
+        """Take the wake-up bytes, and run the signal handlers they may be for."""
         try:
             while self.reader.recv(4096):
                 pass
         except BlockingIOError:
             pass
+        _greenlet.check_signals()
 
     def close(self) -> None:
         self.reader.close()
