@@ -19,12 +19,12 @@ cdef class FD:
     cpdef check_thread(self, owner)
 
     @cython.locals(r=_netpoll.Side, err=object, data=object, waited=bint)
-    cpdef read(self, call, arg, Py_ssize_t size=*, length=*, bint share=*)
+    cpdef read(self, owner, call, arg, Py_ssize_t size=*, length=*, bint share=*)
 
     cpdef _take_turns(self)
 
     @cython.locals(w=_netpoll.Side, err=object, written=Py_ssize_t, total=Py_ssize_t, view=object)
-    cpdef write_all(self, data, write)
+    cpdef write_all(self, owner, data, write)
 
     cpdef bint close(self)
     cpdef collect(self)
