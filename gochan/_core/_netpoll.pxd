@@ -34,3 +34,7 @@ cdef class PollDesc:
     cdef public object fd
     cdef public Side r
     cdef public Side w
+
+
+@cython.locals(descs=dict, pd=PollDesc, side=Side, fd=object, mask=long, g=object, woken=Py_ssize_t)
+cpdef _ready_epoll(poller, list events, long read, long write, long hung_up)

@@ -500,46 +500,59 @@ if sys.platform == "linux":
 
         def poll(self, timeout: float | None) -> bool:
             events = self.epoll.poll(-1 if timeout is None else timeout)
-            descs = self.descs
-            rt = self.rt
-            append = rt.runq.append
-            woken = 0
-            for fd, mask in events:
-                pd = descs.get(fd)
-                if pd is None:
-                    if fd == self._waker.fd:
-                        self._waker.drain()
-                    continue
-                # The usual case inline: one reader or one writer.
-                if mask & _EPOLL_READ:
-                    side = pd.r
-                    side.drained = False  # an edge: whether or not anyone waits
-                    if mask & _EPOLL_HUNG_UP:
-                        side.hung_up = True
-                    g = side.g
-                    if g is not None:
-                        if side.more:
-                            side.wake()
-                        else:
-                            side.g = None
-                            append(g)
-                            woken += 1
-                if mask & _EPOLL_WRITE:
-                    side = pd.w
-                    g = side.g
-                    if g is not None:
-                        if side.more:
-                            side.wake()
-                        else:
-                            side.g = None
-                            append(g)
-                            woken += 1
-            rt.io_waiting -= woken
+            if events:
+                _ready_epoll(self, events, _EPOLL_READ, _EPOLL_WRITE, _EPOLL_HUNG_UP)
             return bool(events)
 
         def close(self) -> None:
             self.epoll.close()
             super().close()
+
+
+def _ready_epoll(
+    poller: Poller, events: list[tuple[int, int]], read: int, write: int, hung_up: int
+) -> None:
+    """Ready the goroutines that ``events``, an ``epoll_wait``'s, concern.
+
+    The masks are ``_EPOLL_READ``, ``_EPOLL_WRITE`` and ``_EPOLL_HUNG_UP``,
+    passed in so that the compiled build tests C integers (they exist on
+    Linux only).  A function of its own for the C types of its variables.
+    """
+    descs = poller.descs
+    rt = poller.rt
+    append = rt.runq.append
+    woken = 0
+    for fd, mask in events:
+        pd = descs.get(fd)
+        if pd is None:
+            if fd == poller._waker.fd:
+                poller._waker.drain()
+            continue
+        # The usual case inline: one reader or one writer.
+        if mask & read:
+            side = pd.r
+            side.drained = False  # an edge: whether or not anyone waits
+            if mask & hung_up:
+                side.hung_up = True
+            g = side.g
+            if g is not None:
+                if side.more:
+                    side.wake()
+                else:
+                    side.g = None
+                    append(g)
+                    woken += 1
+        if mask & write:
+            side = pd.w
+            g = side.g
+            if g is not None:
+                if side.more:
+                    side.wake()
+                else:
+                    side.g = None
+                    append(g)
+                    woken += 1
+    rt.io_waiting -= woken
 
 
 def new_poller(rt: Runtime) -> Poller:
