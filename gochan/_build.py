@@ -28,6 +28,7 @@ MODULES = (
     "gochan._core._waitq",
     "gochan._core._goroutine",
     "gochan._core._timers",
+    "gochan._core._netpoll",
     "gochan._core._sched",
     "gochan._chan",
     "gochan._select",

@@ -41,7 +41,8 @@ class FD:
     sides, kept here to save the hot paths a lookup.  ``sysclose()`` closes
     the descriptor itself; ``error(op, err)`` is the exception for an ``op``
     (``"read"``, ``"write"``) that fails with the :class:`PollError` ``err``.
-    Used on ``rt``'s thread only: its owner calls :meth:`check_thread` first.
+    Used on ``rt``'s thread only: :meth:`read` and :meth:`write_all` check
+    it, and the owner's other calls :meth:`check_thread` first.
     """
 
     __slots__ = ("error", "fd", "pd", "r", "rt", "streak", "sysclose", "w")
@@ -84,6 +85,7 @@ class FD:
 
     def read(
         self,
+        owner: object,
         call: Callable[[_A], _R],
         arg: _A,
         size: int = 0,
@@ -101,11 +103,14 @@ class FD:
         ``share``, reads that find data at once take turns with the other
         goroutines (see :meth:`_take_turns`); an accept loop does not
         (``share=False``): it only starts goroutines, which take turns.
+        ``owner`` is the object read, named by the error on another thread.
 
         Raises:
             Exception: ``error("read", err)`` once closed or past the read deadline,
                 or what ``call`` raises other than ``BlockingIOError``.
+            RuntimeError: called on another thread than the runtime's.
         """
+        self.check_thread(owner)
         r = self.r
         waited = False
         while True:
@@ -150,16 +155,21 @@ class FD:
             self.streak = 0
             gosched()
 
-    def write_all(self, data: ReadableBuffer, write: Callable[[ReadableBuffer], int]) -> int:
+    def write_all(
+        self, owner: object, data: ReadableBuffer, write: Callable[[ReadableBuffer], int]
+    ) -> int:
         """Write all of ``data`` with ``write``, waiting whenever the descriptor is full; its length.
 
         Blocks the calling goroutine only (``IO wait``).  Either all of
-        ``data`` is written, or it raises.
+        ``data`` is written, or it raises.  ``owner`` is the object written,
+        named by the error on another thread.
 
         Raises:
             Exception: ``error("write", err)`` once closed or past the write
                 deadline, or what ``write`` raises other than ``BlockingIOError``.
+            RuntimeError: called on another thread than the runtime's.
         """
+        self.check_thread(owner)
         w = self.w
         err = w.err
         if err:

@@ -1103,8 +1103,7 @@ class PipeReader(_Pipe):
         if n < 0:
             return self.readall()
         f = self._f
-        f.check_thread(self)
-        return f.read(self._read, n, n, len)
+        return f.read(self, self._read, n, n, len)
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Read into ``buffer``, what is there up to its size; 0 at the end.
@@ -1116,8 +1115,7 @@ class PipeReader(_Pipe):
             RuntimeError: called on another thread than the pipe's runtime's.
         """
         f = self._f
-        f.check_thread(self)
-        return f.read(self._readinto, buffer, memoryview(buffer).nbytes, operator.index)
+        return f.read(self, self._readinto, buffer, memoryview(buffer).nbytes, operator.index)
 
     def readable(self) -> bool:
         """True: this end reads."""
@@ -1148,8 +1146,7 @@ class PipeWriter(_Pipe):
             RuntimeError: called on another thread than the pipe's runtime's.
         """
         f = self._f
-        f.check_thread(self)
-        return f.write_all(data, self._write)
+        return f.write_all(self, data, self._write)
 
     def writable(self) -> bool:
         """True: this end writes."""

@@ -279,14 +279,17 @@ class _Socket(FD):
     """A non-blocking socket on the netpoller: what Conn, Listener and
     PacketConn share (Go's ``netFD``).
 
-    ``sock`` is the socket object, which closes the descriptor.
+    ``sock`` is the socket object, which closes the descriptor; ``recv``
+    and ``send`` are its methods, bound once for the hot paths.
     """
 
-    __slots__ = ("sock",)
+    __slots__ = ("recv", "send", "sock")
 
     def __init__(self, rt: Runtime, sock: socket.socket) -> None:
         sock.setblocking(False)
         self.sock = sock
+        self.recv = sock.recv
+        self.send = sock.send
         super().__init__(rt, sock.fileno(), sock.close, _poll_error)
 
     def set_deadline(self, owner: object, read: bool, write: bool, t: float | None) -> None:
@@ -345,8 +348,7 @@ class Conn(io.RawIOBase):
         if n < 0:
             return self.readall()
         s = self._s
-        s.check_thread(self)
-        data: bytes = s.read(s.sock.recv, n, n, len)
+        data: bytes = s.read(self, s.recv, n, n, len)
         return data
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
@@ -361,8 +363,7 @@ class Conn(io.RawIOBase):
             RuntimeError: called on another thread than the connection's runtime's.
         """
         s = self._s
-        s.check_thread(self)
-        n: int = s.read(s.sock.recv_into, buffer, memoryview(buffer).nbytes, operator.index)
+        n: int = s.read(self, s.sock.recv_into, buffer, memoryview(buffer).nbytes, operator.index)
         return n
 
     def write(self, data: ReadableBuffer, /) -> int:
@@ -378,8 +379,7 @@ class Conn(io.RawIOBase):
             RuntimeError: called on another thread than the connection's runtime's.
         """
         s = self._s
-        s.check_thread(self)
-        return s.write_all(data, s.sock.send)
+        return s.write_all(self, data, s.send)
 
     def readable(self) -> bool:
         """True: a connection reads (the stream protocol)."""
@@ -507,10 +507,9 @@ class Listener:
             RuntimeError: called on another thread than the listener's runtime's.
         """
         s = self._s
-        s.check_thread(self)
         while True:
             try:
-                sock, remote = s.read(_accept, s.sock, share=False)
+                sock, remote = s.read(self, _accept, s.sock, share=False)
             except ConnectionAbortedError:
                 continue  # the peer gave up before we took it: Go takes the next one
             return Conn(_Socket(s.rt, sock), self._network, remote)
@@ -578,8 +577,7 @@ class PacketConn:
             RuntimeError: called on another thread than the socket's runtime's.
         """
         s = self._s
-        s.check_thread(self)
-        data, sender = s.read(s.sock.recvfrom, n)
+        data, sender = s.read(self, s.sock.recvfrom, n)
         return data, _udp_addr(sender)
 
     def write_to(self, data: ReadableBuffer, addr: UDPAddr | str) -> int:
@@ -595,9 +593,9 @@ class PacketConn:
             RuntimeError: called on another thread than the socket's runtime's.
         """
         s = self._s
-        s.check_thread(self)
+        s.check_thread(self)  # before a name is resolved
         target = self._sockaddr(str(addr))
-        return s.write_all(data, functools.partial(_sendto, s.sock, target))
+        return s.write_all(self, data, functools.partial(_sendto, s.sock, target))
 
     def _sockaddr(self, address: str) -> _SockAddr:
         family = self._family

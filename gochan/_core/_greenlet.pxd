@@ -44,3 +44,11 @@ cdef inline unsigned long get_ident():
 cdef inline object cheap_current():
     # None: the callers compare thread ids instead (see _greenlet.py).
     return None
+
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+
+cdef inline int check_signals() except -1:
+    return PyErr_CheckSignals()

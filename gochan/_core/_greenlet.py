@@ -1,5 +1,5 @@
-"""The calls of the hot paths into greenlet and the thread: the running
-greenlet, a switch, the thread's id.
+"""The calls of the hot paths into greenlet and the interpreter: the running
+greenlet, a switch, the thread's id, the signal check.
 
 The core calls them as ``_greenlet.getcurrent()``, ``_greenlet.switch_to(glet)``
 and so on.  Run as Python, they are greenlet's and threading's own functions,
@@ -29,3 +29,16 @@ switch_to = greenlet.switch
 # is the cheaper one (a C call, where greenlet's getcurrent looks up its
 # thread state): cheap_current() is None there, so the ids decide.
 cheap_current = getcurrent
+
+
+def check_signals() -> None:
+    """Run the Python signal handlers that are due (``PyErr_CheckSignals``).
+
+    Python code runs them between bytecodes, so in the Python build this
+    call, as any, does; compiled code runs no bytecode, and must ask.  Call
+    it after a wake-up byte that may be a signal's (``signal.set_wakeup_fd``:
+    a signal caught on another thread only flags the handler for this one).
+
+    Raises:
+        BaseException: what a handler raises (``KeyboardInterrupt`` ...).
+    """

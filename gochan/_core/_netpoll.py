@@ -58,9 +58,8 @@ from collections.abc import Callable
 from threading import get_ident
 from typing import TYPE_CHECKING
 
-from greenlet import getcurrent
-
 from .._errors import foreign_thread
+from . import _greenlet
 from ._goroutine import Goroutine, WaitReason
 from ._timers import TimerEntry
 
@@ -216,7 +215,7 @@ class Side:
         if err:
             return err
         rt = self.rt
-        if rt.running is not getcurrent():
+        if rt.running is not _greenlet.getcurrent():
             _check_thread(rt, self.fd)
         g = rt.current or rt.implicit_main()
         if self.g is None:
@@ -342,11 +341,13 @@ class _Waker:
             self.writer.send(b"\0")
 
     def drain(self) -> None:
+        """Take the wake-up bytes, and run the signal handlers they may be for."""
         try:
             while self.reader.recv(4096):
                 pass
         except BlockingIOError:
             pass
+        _greenlet.check_signals()
 
     def close(self) -> None:
         self.reader.close()
@@ -499,46 +500,59 @@ if sys.platform == "linux":
 
         def poll(self, timeout: float | None) -> bool:
             events = self.epoll.poll(-1 if timeout is None else timeout)
-            descs = self.descs
-            rt = self.rt
-            append = rt.runq.append
-            woken = 0
-            for fd, mask in events:
-                pd = descs.get(fd)
-                if pd is None:
-                    if fd == self._waker.fd:
-                        self._waker.drain()
-                    continue
-                # The usual case inline: one reader or one writer.
-                if mask & _EPOLL_READ:
-                    side = pd.r
-                    side.drained = False  # an edge: whether or not anyone waits
-                    if mask & _EPOLL_HUNG_UP:
-                        side.hung_up = True
-                    g = side.g
-                    if g is not None:
-                        if side.more:
-                            side.wake()
-                        else:
-                            side.g = None
-                            append(g)
-                            woken += 1
-                if mask & _EPOLL_WRITE:
-                    side = pd.w
-                    g = side.g
-                    if g is not None:
-                        if side.more:
-                            side.wake()
-                        else:
-                            side.g = None
-                            append(g)
-                            woken += 1
-            rt.io_waiting -= woken
+            if events:
+                _ready_epoll(self, events, _EPOLL_READ, _EPOLL_WRITE, _EPOLL_HUNG_UP)
             return bool(events)
 
         def close(self) -> None:
             self.epoll.close()
             super().close()
+
+
+def _ready_epoll(
+    poller: Poller, events: list[tuple[int, int]], read: int, write: int, hung_up: int
+) -> None:
+    """Ready the goroutines that ``events``, an ``epoll_wait``'s, concern.
+
+    The masks are ``_EPOLL_READ``, ``_EPOLL_WRITE`` and ``_EPOLL_HUNG_UP``,
+    passed in so that the compiled build tests C integers (they exist on
+    Linux only).  A function of its own for the C types of its variables.
+    """
+    descs = poller.descs
+    rt = poller.rt
+    append = rt.runq.append
+    woken = 0
+    for fd, mask in events:
+        pd = descs.get(fd)
+        if pd is None:
+            if fd == poller._waker.fd:
+                poller._waker.drain()
+            continue
+        # The usual case inline: one reader or one writer.
+        if mask & read:
+            side = pd.r
+            side.drained = False  # an edge: whether or not anyone waits
+            if mask & hung_up:
+                side.hung_up = True
+            g = side.g
+            if g is not None:
+                if side.more:
+                    side.wake()
+                else:
+                    side.g = None
+                    append(g)
+                    woken += 1
+        if mask & write:
+            side = pd.w
+            g = side.g
+            if g is not None:
+                if side.more:
+                    side.wake()
+                else:
+                    side.g = None
+                    append(g)
+                    woken += 1
+    rt.io_waiting -= woken
 
 
 def new_poller(rt: Runtime) -> Poller:
