@@ -31,3 +31,11 @@ cdef inline object switch_to(greenlet g):
     # greenlet.switch(g) with no arguments: greenlet takes NULL for ().
     _load_api()
     return PyGreenlet_Switch(g, NULL, NULL)
+
+
+cdef extern from "Python.h":
+    void PyObject_GC_UnTrack(object o)
+
+
+cdef inline void untrack(object o):
+    PyObject_GC_UnTrack(o)

@@ -1,9 +1,10 @@
-"""greenlet's two calls on the hot paths: the running greenlet, and a switch.
+"""greenlet's two calls on the hot paths, and the cycle collector's untrack.
 
-The scheduler calls them as ``_greenlet.getcurrent()`` and
-``_greenlet.switch_to(glet)``.  Run as Python, they are greenlet's own
-functions, bound here.  In the compiled build, ``_greenlet.pxd`` (which the
-compiled modules ``cimport``) turns the same two calls into greenlet's C
+The scheduler calls them as ``_greenlet.getcurrent()``,
+``_greenlet.switch_to(glet)`` and ``_greenlet.untrack(g)``.  Run as Python,
+the first two are greenlet's own functions, bound here, and the third does
+nothing.  In the compiled build, ``_greenlet.pxd`` (which the compiled
+modules ``cimport``) turns the same calls into greenlet's and CPython's C
 API, with no Python call in between; this module itself is never compiled.
 """
 
@@ -15,3 +16,13 @@ from greenlet import greenlet
 # switch_to(glet) is glet.switch(), called through the method itself: that
 # spares the method lookup on the greenlet, which does not specialize.
 switch_to = greenlet.switch
+
+
+def untrack(obj: object) -> None:
+    """Take ``obj`` out of the cycle collector: in the compiled build only.
+
+    ``_greenlet.pxd`` makes it CPython's ``PyObject_GC_UnTrack``; Python
+    itself has no such call, so run as Python it does nothing.  Used on a
+    started goroutine's record, which nothing but its greenlet and the
+    runtime can reach (docs/design.md, "Parked memory").
+    """

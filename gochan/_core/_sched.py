@@ -691,6 +691,9 @@ def _carry() -> None:
         assert fn is not None
         args = g.args
         g.args = ()  # the goroutine's frame holds its arguments from here on
+        # Out of the cycle collector's reach until it ends, when the record
+        # lets go of everything: docs/design.md, "Parked memory".
+        _greenlet.untrack(g)
         try:
             # A call with * or ** runs in a C-level frame of its own, which
             # then stays on every parked goroutine's saved stack (some 400
@@ -712,7 +715,7 @@ def _carry() -> None:
         # g has ended.  (One dropped by end_main() may be finished off later
         # by the garbage collector, when the runtime no longer knows it.)
         rt.goroutines.pop(g.id, None)
-        g.fn = g.owner = g.glet = g.kwargs = None
+        g.fn = g.owner = g.glet = g.kwargs = g.value = g.waitq = g.interrupt = None
         runq = rt.runq
         if rt.countdown:
             rt.budget -= 1
