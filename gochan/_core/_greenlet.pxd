@@ -37,5 +37,11 @@ cdef extern from "Python.h":
     void PyObject_GC_UnTrack(object o)
 
 
+# Whether untrack() does anything: a constant, so that the compiled callers'
+# test of it costs nothing (run as Python, a call that does nothing would).
+cdef enum:
+    UNTRACKS = 1
+
+
 cdef inline void untrack(object o):
     PyObject_GC_UnTrack(o)

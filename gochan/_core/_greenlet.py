@@ -17,6 +17,9 @@ from greenlet import greenlet
 # spares the method lookup on the greenlet, which does not specialize.
 switch_to = greenlet.switch
 
+# Whether untrack() does anything: callers test it first, to spare the call.
+UNTRACKS = False
+
 
 def untrack(obj: object) -> None:
     """Take ``obj`` out of the cycle collector: in the compiled build only.

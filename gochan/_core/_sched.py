@@ -186,6 +186,11 @@ class Runtime:
         self.next_id = gid + 1
         # No greenlet yet: park() gives it a carrier when it first runs.
         g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lasti, creator.id)
+        # Out of the cycle collector's reach for good (compiled build): a
+        # record lets go of what it holds as it ends or as _forget() drops it
+        # (docs/design.md, "Parked memory").
+        if _greenlet.UNTRACKS:
+            _greenlet.untrack(g)
         self.goroutines[gid] = g
         self.runq.append(g)
         return g
@@ -254,7 +259,7 @@ class Runtime:
             if g is self.main:
                 continue
             if g.glet is None:  # never started: nothing of it ran
-                del self.goroutines[g.id]
+                self._forget(g)
                 continue
             self._interrupt(g, GoroutineExit())
             interrupted.append(g)
@@ -567,7 +572,8 @@ class Runtime:
             if self.signal_watch is not None:
                 self.signal_watch()
             self.runq.clear()
-            self.goroutines.clear()
+            for g in list(self.goroutines.values()):
+                self._forget(g)
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
@@ -612,9 +618,24 @@ class Runtime:
         self.shutdown_rounds += 1
         if self.shutdown_rounds <= _SHUTDOWN_ROUNDS and self._interrupt_all_but_main():
             return
-        for gid in [gid for gid in self.goroutines if gid != 1]:
-            del self.goroutines[gid]  # they will not end: let them go with their greenlets
+        for g in [g for g in self.goroutines.values() if g is not main]:
+            self._forget(g)  # they will not end: let them go with their greenlets
         self.ready(main)
+
+    def _forget(self, g: Goroutine) -> None:
+        """Drop ``g``, which will not end, from the runtime's goroutines.
+
+        One that never started lets go of its function, arguments and
+        itself (``owner``), as one that ends does: in the compiled build its
+        record is out of the cycle collector's reach, and whatever a cycle
+        through it would hold would never be freed (docs/design.md, "Parked
+        memory").  A started one is held by its suspended greenlet, which
+        nothing frees: it keeps what it holds.
+        """
+        del self.goroutines[g.id]
+        if g.glet is None:
+            g.fn = g.owner = g.kwargs = None
+            g.args = ()
 
     # -- dumps ----------------------------------------------------------------
 
@@ -691,9 +712,6 @@ def _carry() -> None:
         assert fn is not None
         args = g.args
         g.args = ()  # the goroutine's frame holds its arguments from here on
-        # Out of the cycle collector's reach until it ends, when the record
-        # lets go of everything: docs/design.md, "Parked memory".
-        _greenlet.untrack(g)
         try:
             # A call with * or ** runs in a C-level frame of its own, which
             # then stays on every parked goroutine's saved stack (some 400
@@ -715,7 +733,9 @@ def _carry() -> None:
         # g has ended.  (One dropped by end_main() may be finished off later
         # by the garbage collector, when the runtime no longer knows it.)
         rt.goroutines.pop(g.id, None)
-        g.fn = g.owner = g.glet = g.kwargs = g.value = g.waitq = g.interrupt = None
+        g.fn = g.owner = g.glet = g.kwargs = None
+        if _greenlet.UNTRACKS:  # its last wait (a select's state holds it) and values
+            g.value = g.waitq = g.interrupt = None
         runq = rt.runq
         if rt.countdown:
             rt.budget -= 1
@@ -879,6 +899,9 @@ class _ThreadEnd:
                 main is None or main.glet is _greenlet.getcurrent()
             ):
                 rt.end_main()
+            else:  # what never started lets go of what it holds all the same
+                for g in list(rt.goroutines.values()):
+                    rt._forget(g)
         finally:
             if _runtimes.get(rt.thread_id) is rt:
                 del _runtimes[rt.thread_id]
