@@ -243,13 +243,15 @@ def test_a_goroutine_parked_forever_on_its_own_channel_is_freed_at_the_end_of_ru
     reason="the Python build's records stay tracked: the collector frees what they hold",
 )
 def test_a_finished_goroutines_record_holds_nothing_of_the_program() -> None:
-    records: list[Goroutine | None] = []
+    records: list[Goroutine] = []
 
     def main() -> None:
         ch, done = Chan[Held](), Chan[None]()
 
         def receiver() -> None:
-            records.append(get_runtime().current)
+            current = get_runtime().current
+            assert current is not None
+            records.append(current)
             held = ch.recv()
             held.frame = sys._getframe()
             # Started next, by this carrier at once, with no park in between
