@@ -53,6 +53,10 @@ from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
+# Goroutine records stay out of the cycle collector (compiled build only):
+# docs/design.md, "Parked memory".  A module constant: cheaper to test, run as
+# Python, than _greenlet's own.
+_UNTRACKS = _greenlet.UNTRACKS
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
 _DEADLOCK_TEXT = "all goroutines are asleep - deadlock!"
 # Frames of files in here are gochan's own, left out of dumps and tracebacks.
@@ -189,7 +193,7 @@ class Runtime:
         # Out of the cycle collector's reach for good (compiled build): a
         # record lets go of what it holds as it ends or as _forget() drops it
         # (docs/design.md, "Parked memory").
-        if _greenlet.UNTRACKS:
+        if _UNTRACKS:
             _greenlet.untrack(g)
         self.goroutines[gid] = g
         self.runq.append(g)
@@ -734,7 +738,7 @@ def _carry() -> None:
         # by the garbage collector, when the runtime no longer knows it.)
         rt.goroutines.pop(g.id, None)
         g.fn = g.owner = g.glet = g.kwargs = None
-        if _greenlet.UNTRACKS:  # its last wait (a select's state holds it) and values
+        if _UNTRACKS:  # its last wait (a select's state holds it) and values
             g.value = g.waitq = g.interrupt = None
         runq = rt.runq
         if rt.countdown:
