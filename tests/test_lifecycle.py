@@ -10,6 +10,7 @@ lazily, an earlier test's too), and arguments watched through weak references.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import weakref
 from collections.abc import Callable
@@ -18,7 +19,8 @@ import pytest
 from greenlet import greenlet
 
 from gochan import Chan, Deadlock, GoroutinePanic, Mutex, go, run
-from gochan._core import Runtime, get_runtime
+from gochan._core import Goroutine, Runtime, get_runtime
+from gochan.runtime import COMPILED
 from gochan.testing import wait_blocked
 
 # The programs below leave goroutines parked on purpose, for their end to end them.
@@ -196,4 +198,91 @@ def test_a_thread_that_ends_its_script_ends_its_goroutines_and_frees_them() -> N
     runtimes = in_threads(script, 50)
     assert len(ended) == 500
     assert_threads_left_nothing(runtimes, greenlets)
+    assert sum(ref() is not None for ref in args) == 0
+
+
+class Held:
+    """A value a goroutine receives and then ties to its own frame: a cycle."""
+
+    frame: object = None
+
+
+def test_a_goroutine_parked_forever_on_its_own_channel_is_freed_at_the_end_of_run() -> None:
+    # The goroutine's record last received `held`, which its frame then
+    # holds in turn; it parks on a channel nothing else can reach.  In the
+    # compiled build the record is out of the cycle collector's reach while
+    # the goroutine lives: only its end, as run() ends it, may let go of them.
+    refs: list[weakref.ref[Held]] = []
+
+    def main() -> None:
+        values = Chan[Held](1)
+
+        def parked_forever() -> None:
+            held = values.recv()
+            held.frame = sys._getframe()
+            Chan[int]().recv()
+
+        for _ in range(10):
+            go(parked_forever)
+            held = Held()
+            refs.append(weakref.ref(held))
+            values.send(held)
+        del held
+        wait_blocked(10)
+
+    run(main)  # this thread's first program makes its main greenlet
+    before = live(greenlet)
+    run(main)
+    assert live(greenlet) <= before
+    gc.collect()
+    assert sum(ref() is not None for ref in refs) == 0
+
+
+@pytest.mark.skipif(
+    not COMPILED,
+    reason="the Python build's records stay tracked: the collector frees what they hold",
+)
+def test_a_finished_goroutines_record_holds_nothing_of_the_program() -> None:
+    records: list[Goroutine] = []
+
+    def main() -> None:
+        ch, done = Chan[Held](), Chan[None]()
+
+        def receiver() -> None:
+            current = get_runtime().current
+            assert current is not None
+            records.append(current)
+            held = ch.recv()
+            held.frame = sys._getframe()
+            # Started next, by this carrier at once, with no park in between
+            # to rewrite this record's wait fields.
+            go(done.send, None)
+
+        go(receiver)
+        wait_blocked(1)  # parked in ch.recv(): ch is its wait queue
+        ch.send(Held())
+        done.recv()
+
+    run(main)
+    (record,) = records
+    # Out of the cycle collector's reach: what it held would be kept alive
+    # by it, cycles through it included.
+    assert not gc.is_tracked(record)
+    # Its own plain data only: ids, where it was started, its last state.
+    own = (record.id, record.creator_id, record.go_code, record.go_lasti, record.wait_reason)
+    kept = {id(x) for x in (*own, record.args, record.ok, None, type(record))}
+    assert [r for r in gc.get_referents(record) if id(r) not in kept] == []
+
+
+def test_goroutines_that_never_started_leave_nothing_behind() -> None:
+    args: list[weakref.ref[Arg]] = []
+
+    def main() -> None:
+        for _ in range(10):  # main returns first: none of them starts
+            arg = Arg()
+            args.append(weakref.ref(arg))
+            go(lambda arg: None, arg)
+
+    run(main)
+    gc.collect()
     assert sum(ref() is not None for ref in args) == 0

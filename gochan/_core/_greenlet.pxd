@@ -52,3 +52,17 @@ cdef extern from "Python.h":
 
 cdef inline int check_signals() except -1:
     return PyErr_CheckSignals()
+
+
+cdef extern from "Python.h":
+    void PyObject_GC_UnTrack(object o)
+
+
+# Whether untrack() does anything: a constant, so that the compiled callers'
+# test of it costs nothing (run as Python, a call that does nothing would).
+cdef enum:
+    UNTRACKS = 1
+
+
+cdef inline void untrack(object o):
+    PyObject_GC_UnTrack(o)

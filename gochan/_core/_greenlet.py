@@ -1,12 +1,13 @@
 """The calls of the hot paths into greenlet and the interpreter: the running
-greenlet, a switch, the thread's id, the signal check.
+greenlet, a switch, the thread's id, the signal check, the cycle collector's
+untrack.
 
 The core calls them as ``_greenlet.getcurrent()``, ``_greenlet.switch_to(glet)``
 and so on.  Run as Python, they are greenlet's and threading's own functions,
-bound here.  In the compiled build, ``_greenlet.pxd`` (which the compiled
-modules ``cimport``) turns the same calls into C calls (greenlet's C API,
-CPython's), with no Python call in between; this module itself is never
-compiled.
+bound here (and :func:`untrack` does nothing).  In the compiled build,
+``_greenlet.pxd`` (which the compiled modules ``cimport``) turns the same calls
+into C calls (greenlet's C API, CPython's), with no Python call in between;
+this module itself is never compiled.
 """
 
 from __future__ import annotations
@@ -41,4 +42,18 @@ def check_signals() -> None:
 
     Raises:
         BaseException: what a handler raises (``KeyboardInterrupt`` ...).
+    """
+
+
+# Whether untrack() does anything: callers test it first, to spare the call.
+UNTRACKS = False
+
+
+def untrack(obj: object) -> None:
+    """Take ``obj`` out of the cycle collector: in the compiled build only.
+
+    ``_greenlet.pxd`` makes it CPython's ``PyObject_GC_UnTrack``; Python
+    itself has no such call, so run as Python it does nothing.  Used on a
+    started goroutine's record, which nothing but its greenlet and the
+    runtime can reach (docs/design.md, "Parked memory").
     """

@@ -62,6 +62,7 @@ cdef class Runtime:
     cpdef bint turn_due(self)
 
 
+cdef bint _UNTRACKS
 cdef Runtime _main_runtime
 
 cpdef Runtime get_runtime()

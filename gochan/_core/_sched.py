@@ -54,6 +54,10 @@ from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
 from ._waitq import Queue
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
+# Goroutine records stay out of the cycle collector (compiled build only):
+# docs/design.md, "Parked memory".  A module constant: cheaper to test, run as
+# Python, than _greenlet's own.
+_UNTRACKS = _greenlet.UNTRACKS
 _SHUTDOWN_ROUNDS = 10  # times run()'s end re-interrupts goroutines whose finally blocks
 _DEADLOCK_TEXT = "all goroutines are asleep - deadlock!"
 # Frames of files in here are gochan's own, left out of dumps and tracebacks.
@@ -188,6 +192,11 @@ class Runtime:
         self.next_id = gid + 1
         # No greenlet yet: park() gives it a carrier when it first runs.
         g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lasti, creator.id)
+        # Out of the cycle collector's reach for good (compiled build): a
+        # record lets go of what it holds as it ends or as _forget() drops it
+        # (docs/design.md, "Parked memory").
+        if _UNTRACKS:
+            _greenlet.untrack(g)
         self.goroutines[gid] = g
         self.runq.append(g)
         return g
@@ -256,7 +265,7 @@ class Runtime:
             if g is self.main:
                 continue
             if g.glet is None:  # never started: nothing of it ran
-                del self.goroutines[g.id]
+                self._forget(g)
                 continue
             self._interrupt(g, GoroutineExit())
             interrupted.append(g)
@@ -569,7 +578,8 @@ class Runtime:
             if self.signal_watch is not None:
                 self.signal_watch()
             self.runq.clear()
-            self.goroutines.clear()
+            for g in list(self.goroutines.values()):
+                self._forget(g)
             self.idle_waiters.clear()
             self.inbox.clear()
             self.external_pending = 0
@@ -614,9 +624,24 @@ class Runtime:
         self.shutdown_rounds += 1
         if self.shutdown_rounds <= _SHUTDOWN_ROUNDS and self._interrupt_all_but_main():
             return
-        for gid in [gid for gid in self.goroutines if gid != 1]:
-            del self.goroutines[gid]  # they will not end: let them go with their greenlets
+        for g in [g for g in self.goroutines.values() if g is not main]:
+            self._forget(g)  # they will not end: let them go with their greenlets
         self.ready(main)
+
+    def _forget(self, g: Goroutine) -> None:
+        """Drop ``g``, which will not end, from the runtime's goroutines.
+
+        One that never started lets go of its function, arguments and
+        itself (``owner``), as one that ends does: in the compiled build its
+        record is out of the cycle collector's reach, and whatever a cycle
+        through it would hold would never be freed (docs/design.md, "Parked
+        memory").  A started one is held by its suspended greenlet, which
+        nothing frees: it keeps what it holds.
+        """
+        del self.goroutines[g.id]
+        if g.glet is None:
+            g.fn = g.owner = g.kwargs = None
+            g.args = ()
 
     # -- dumps ----------------------------------------------------------------
 
@@ -715,6 +740,8 @@ def _carry() -> None:
         # by the garbage collector, when the runtime no longer knows it.)
         rt.goroutines.pop(g.id, None)
         g.fn = g.owner = g.glet = g.kwargs = None
+        if _UNTRACKS:  # its last wait (a select's state holds it) and values
+            g.value = g.waitq = g.interrupt = None
         runq = rt.runq
         if rt.countdown:
             rt.budget -= 1
@@ -878,6 +905,9 @@ class _ThreadEnd:
                 main is None or main.glet is _greenlet.getcurrent()
             ):
                 rt.end_main()
+            else:  # what never started lets go of what it holds all the same
+                for g in list(rt.goroutines.values()):
+                    rt._forget(g)
         finally:
             if _runtimes.get(rt.thread_id) is rt:
                 del _runtimes[rt.thread_id]
