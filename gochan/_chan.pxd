@@ -22,8 +22,8 @@ cdef class _ChanCore:
                    nxt=_goroutine.Goroutine, runq=_waitq.Ring, glet=greenlet)
     cpdef send(self, value)
 
-    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, buf=_waitq.Ring,
-                   nxt=_goroutine.Goroutine, runq=_waitq.Ring, glet=greenlet)
+    @cython.locals(rt=_sched.Runtime, w=_waitq.Waiter, g=_goroutine.Goroutine, q=_waitq.Ring,
+                   nxt=_goroutine.Goroutine, glet=greenlet)
     cpdef recv(self)
 
     @cython.locals(rt=_sched.Runtime, g=_goroutine.Goroutine)
@@ -34,5 +34,7 @@ cdef class _ChanCore:
 
     @cython.locals(w=_waitq.Waiter)
     cpdef _waitq.Waiter _take(self, bint senders)
+
+    cpdef _foreign_thread(self)
 
     cpdef _unlink_waiter(self, _waitq.Waiter w, bint sending)

@@ -176,7 +176,7 @@ class _ChanCore:
         """
         rt = self._rt
         if rt.running is not cheap_current() and self._thread_id != get_ident():
-            raise foreign_thread(self, self._thread_id)
+            raise self._foreign_thread()
         w = self._recvq
         if w is not None:
             # A parked receiver, so an empty buffer: hand the value over.
@@ -235,7 +235,7 @@ class _ChanCore:
         """
         rt = self._rt
         if rt.running is not cheap_current() and self._thread_id != get_ident():
-            raise foreign_thread(self, self._thread_id)
+            raise self._foreign_thread()
         w = self._sendq
         if w is not None:
             # A parked sender, so a full buffer if there is one.
@@ -248,12 +248,15 @@ class _ChanCore:
                 if not self._cap:
                     return w.value
                 # Take the buffer's head; the sender's value joins its tail.
-                buf = self._buf
-                buf.append(w.value)
-                return buf.popleft()
-        buf = self._buf
-        if buf:
-            return buf.popleft()
+                q = self._buf
+                q.append(w.value)
+                return q.popleft()
+        # q: the buffer here, the run queue below.  One variable for both
+        # keeps a slot out of the compiled frame, which every goroutine
+        # parked here keeps on its saved stack (docs/design.md, "Parked memory").
+        q = self._buf
+        if q:
+            return q.popleft()
         if self._closed:
             g = rt.current
             if g is not None:
@@ -267,12 +270,12 @@ class _ChanCore:
         # Runtime.park(_CHAN_RECEIVE, self), inlined: see there.
         g.wait_reason = _CHAN_RECEIVE
         g.waitq = self
-        runq = rt.runq
+        q = rt.runq
         if rt.countdown:
             rt.budget -= 1
-            nxt: Goroutine = runq.popleft() if runq and rt.budget > 0 else rt.g0  # type: ignore[assignment]
+            nxt: Goroutine = q.popleft() if q and rt.budget > 0 else rt.g0  # type: ignore[assignment]
         else:
-            nxt = runq.popleft() if runq else rt.g0  # type: ignore[assignment]
+            nxt = q.popleft() if q else rt.g0  # type: ignore[assignment]
         rt.current = nxt
         glet = nxt.glet
         if glet is None:
@@ -290,6 +293,14 @@ class _ChanCore:
         # g.ok, written by close() only, tells recv_ok() and iteration whether
         # it was close() that woke us.
         return v
+
+    def _foreign_thread(self) -> RuntimeError:
+        """The error of an operation on this channel from a thread not its owner's.
+
+        Apart from the operations, so that the call's temporaries stay out of
+        their compiled frames (docs/design.md, "Parked memory").
+        """
+        return foreign_thread(self, self._thread_id)
 
     def recv_ok(self) -> tuple[Any, bool]:
         """Go's ``v, ok := <-ch``: ``(None, False)`` once closed and drained."""
@@ -334,7 +345,7 @@ class _ChanCore:
         if self is None:  # Chan.close(None), Go's close(nil)
             raise CloseOfNilChannel
         if self._thread_id != get_ident():
-            raise foreign_thread(self, self._thread_id)
+            raise self._foreign_thread()
         if self._closed:
             raise CloseOfClosedChannel
         self._closed = True

@@ -61,6 +61,9 @@ cdef class Runtime:
 
     cpdef bint turn_due(self)
 
+    @cython.locals(runq=_waitq.Ring)
+    cpdef _goroutine.Goroutine carry_on(self, _goroutine.Goroutine g, greenlet carrier)
+
 
 cdef bint _UNTRACKS
 cdef Runtime _main_runtime
@@ -68,6 +71,3 @@ cdef Runtime _main_runtime
 cpdef Runtime get_runtime()
 cpdef Runtime _thread_runtime()
 
-
-@cython.locals(rt=Runtime, g=_goroutine.Goroutine, args=tuple, runq=_waitq.Ring)
-cpdef _carry()

@@ -20,7 +20,7 @@ Design (see docs/design.md):
    an inbox post or I/O readiness; when nothing can ever wake anyone it
    raises :class:`~gochan.Deadlock` in the main goroutine.
 5. Goroutines run on carrier greenlets, reused from one goroutine to the
-   next (see :func:`_carry`).
+   next (see :mod:`._carrier` and :meth:`Runtime.carry_on`).
 6. Nothing of a program outlives it: as it ends, the hub and the carriers
    are ended too (:meth:`Runtime.end_main`), and a thread's runtime goes
    with its thread (:class:`_ThreadEnd`).
@@ -48,6 +48,7 @@ from .._build import MODULES
 from .._errors import Deadlock, GoroutinePanic
 from . import _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
+from ._carrier import carrier_run
 from ._goroutine import RUNNABLE, Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
@@ -392,6 +393,33 @@ class Runtime:
 
     # -- carriers: the greenlets goroutines run on ----------------------------
 
+    def carry_on(self, g: Goroutine, carrier: greenlet) -> Goroutine | None:
+        """``g`` has ended on ``carrier``: the goroutine that carrier runs next.
+
+        The next in the run queue if it has not started: carrying it on from
+        here, as park() would, saves a switch.  Else the carrier goes to the
+        free ones and parks; park() switches straight to the next goroutine,
+        and the carrier resumes here when it is given another one to start.
+        Called by the carriers' run (:mod:`._carrier`) as each goroutine ends.
+        """
+        # (One dropped by end_main() may be finished off later by the
+        # garbage collector, when the runtime no longer knows it.)
+        self.goroutines.pop(g.id, None)
+        g.fn = g.owner = g.glet = g.kwargs = None
+        if _UNTRACKS:  # its last wait (a select's state holds it) and values
+            g.value = g.waitq = g.interrupt = None
+        runq = self.runq
+        if self.countdown:
+            self.budget -= 1
+        if runq and runq[0].glet is None and (not self.countdown or self.budget > 0):
+            g = runq.popleft()
+            g.glet = carrier
+            self.current = g
+            return g
+        self.free_carriers.append(carrier)
+        self.park(RUNNABLE, None)
+        return self.current
+
     def _carrier(self) -> greenlet:
         g0 = self.g0
         assert g0 is not None
@@ -697,68 +725,6 @@ class Runtime:
         return bool(self.runq)
 
 
-def _carry() -> None:
-    """The run of a carrier greenlet: run goroutines, one after another.
-
-    Making a greenlet costs more than a whole switch-heavy goroutine, so a
-    goroutine gets a carrier only when it first runs (park() takes a free one
-    or makes one) and gives it back when it ends, as Go reuses finished g's.
-    Never returns: a carrier ends when it is collected.
-
-    A function rather than a method of the runtime: greenlet calls a bound
-    method through a C frame of its own, which would stay on the saved stack
-    of every parked goroutine.
-    """
-    rt = get_runtime()
-    carrier = _greenlet.getcurrent()
-    g = rt.current
-    while True:
-        assert g is not None
-        fn = g.fn
-        assert fn is not None
-        args = g.args
-        g.args = ()  # the goroutine's frame holds its arguments from here on
-        try:
-            # A call with * or ** runs in a C-level frame of its own, which
-            # then stays on every parked goroutine's saved stack (some 400
-            # bytes each); plain calls for the usual arities avoid it.
-            if g.kwargs is not None:
-                fn(*args, **g.kwargs)
-            elif not args:
-                fn()
-            elif len(args) == 1:
-                arg = args[0]
-                args = ()  # so that a parked goroutine keeps no tuple of its one argument
-                fn(arg)
-            else:
-                fn(*args)
-        except GoroutineExit:
-            pass
-        except BaseException as exc:
-            rt.crashed(g, exc)
-        # g has ended.  (One dropped by end_main() may be finished off later
-        # by the garbage collector, when the runtime no longer knows it.)
-        rt.goroutines.pop(g.id, None)
-        g.fn = g.owner = g.glet = g.kwargs = None
-        if _UNTRACKS:  # its last wait (a select's state holds it) and values
-            g.value = g.waitq = g.interrupt = None
-        runq = rt.runq
-        if rt.countdown:
-            rt.budget -= 1
-        if runq and runq[0].glet is None and (not rt.countdown or rt.budget > 0):
-            # The next goroutine has not started: carry it on from here,
-            # as park() would, without a switch.
-            g = runq.popleft()
-            g.glet = carrier
-            rt.current = g
-            continue
-        rt.free_carriers.append(carrier)
-        # g is finished: nothing readies it, and park() switches straight to
-        # the next goroutine; this carrier resumes here to run another one.
-        rt.park(RUNNABLE, None)
-        g = rt.current
-
-
 class _LoopRecord(Goroutine):
     """g0: the scheduler loop's own record, ``current`` while the loop runs."""
 
@@ -952,3 +918,7 @@ def _thread_runtime() -> Runtime:
     else:
         _main_runtime = rt
     return rt
+
+
+# The run of every carrier greenlet (Python even when this module is compiled).
+_carry = carrier_run(get_runtime)
