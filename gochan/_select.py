@@ -218,7 +218,12 @@ def _select(cases: tuple[Case, ...]) -> Case:
         # Ready, so this cannot block: nothing ran since the poll.
         ch = chosen.ch  # type: ignore[attr-defined]
         if type(chosen) is RecvCase:
-            chosen.value, chosen.ok = ch.recv_ok()
+            # ch.recv_ok() without its tuple: recv() clears g.ok when the
+            # channel is closed and drained.
+            g = rt.current or rt.implicit_main()
+            g.ok = True
+            chosen.value = ch.recv()
+            chosen.ok = g.ok
         else:
             ch.send(chosen.value)  # type: ignore[attr-defined]
         return chosen
