@@ -80,5 +80,8 @@ cdef Py_ssize_t _FREE_SELECTS_MAX
 @cython.locals(sel=SelectState)
 cpdef SelectState select_state(owner)
 
+@cython.locals(sel=SelectState)
+cpdef SelectState _new_select_state()
+
 @cython.locals(w=SelectWaiter, i=Py_ssize_t, waiters=list)
 cpdef SelectWaiter select_waiter(SelectState sel, case, chan, bint sending, value)
