@@ -67,8 +67,11 @@ class OptionalBuildExt(build_ext):
             try:
                 from Cython.Build import cythonize
 
+                # force: Cython does not see that a module depends on the
+                # .pxd files it cimports from a .py, and a module compiled
+                # against another's old C types crashes; the core is small.
                 self.distribution.ext_modules = cythonize(
-                    extensions(), compiler_directives=DIRECTIVES, quiet=True
+                    extensions(), compiler_directives=DIRECTIVES, quiet=True, force=True
                 )
                 for ext in self.distribution.ext_modules:
                     for source in ext.sources:

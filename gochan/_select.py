@@ -10,18 +10,19 @@ waker to claim it wins; pass 3 takes the losing waiters out of their queues.
 
 from __future__ import annotations
 
+import random
 from typing import Any, Final, Generic, TypeVar
 
 from ._chan import NIL, Chan, RecvChan, SendChan
 from ._core import (
     Runtime,
-    SelectState,
     SelectWaiter,
     WaitReason,
     get_runtime,
     has_waiter,
     hide_frame,
     push,
+    select_state,
     select_waiter,
 )
 
@@ -37,6 +38,8 @@ T = TypeVar("T")
 
 _SELECT = WaitReason.SELECT
 _SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
+# random.Random.random unbound: compiled, a call of it skips the method lookup.
+_random = random.Random.random
 _TWO_DEFAULTS = "select(): at most one default case, got two (Go: multiple defaults in select)"
 
 
@@ -181,9 +184,10 @@ def _select(cases: tuple[Case, ...]) -> Case:
                     or ((q := ch._recvq) is not None and (q.sel is None or has_waiter(q)))
                 ):
                     ready.append(case)
-            # Ready: a value is buffered, the channel is closed, or a live sender waits.
+            # Ready: a value is buffered, the channel is closed, or a live
+            # sender waits.  (_cap first: compiled, the truth of _buf is a call.)
             elif (
-                ch._buf
+                (ch._cap and ch._buf)
                 or ch._closed
                 or ((q := ch._sendq) is not None and (q.sel is None or has_waiter(q)))
             ):
@@ -208,13 +212,18 @@ def _select(cases: tuple[Case, ...]) -> Case:
     chosen: Case | None = None
     if ready:
         n = len(ready)
-        chosen = ready[0] if n == 1 else ready[int(rt.rng.random() * n)]
+        chosen = ready[0] if n == 1 else ready[int(_random(rt.rng) * n)]
 
     if chosen is not None:
         # Ready, so this cannot block: nothing ran since the poll.
         ch = chosen.ch  # type: ignore[attr-defined]
         if type(chosen) is RecvCase:
-            chosen.value, chosen.ok = ch.recv_ok()
+            # ch.recv_ok() without its tuple: recv() clears g.ok when the
+            # channel is closed and drained.
+            g = rt.current or rt.implicit_main()
+            g.ok = True
+            chosen.value = ch.recv()
+            chosen.ok = g.ok
         else:
             ch.send(chosen.value)  # type: ignore[attr-defined]
         return chosen
@@ -223,8 +232,7 @@ def _select(cases: tuple[Case, ...]) -> Case:
 
     # Pass 2: park on every channel at once.
     g = rt.current or rt.implicit_main()
-    sel = SelectState(g)
-    waiters = sel.waiters
+    sel = select_state(g)
     for case in cases:
         ch = case.ch  # type: ignore[attr-defined]
         if ch is None or ch is NIL:  # never ready: nothing to wait on
@@ -238,7 +246,6 @@ def _select(cases: tuple[Case, ...]) -> Case:
         if w.prev is not None and w.prev.sel is sel:
             # Queued right behind another case of this select on this channel.
             _shuffle_in(w, rt)
-        waiters.append(w)
     try:
         if not cases:
             while True:
@@ -253,10 +260,14 @@ def _select(cases: tuple[Case, ...]) -> Case:
     assert winner is not None
     sel.discard_losers()
     won: Case = winner.case
+    value = winner.value
+    ok = winner.ok
+    g.waitq = None  # no longer sel, which the next select to park may take
+    sel.free()
     if type(won) is RecvCase:
-        won.value = winner.value
-        won.ok = winner.ok
-    elif not winner.ok:
+        won.value = value
+        won.ok = ok
+    elif not ok:
         raise SendOnClosedChannel
     return won
 
@@ -278,7 +289,7 @@ def _shuffle_in(w: SelectWaiter, rt: Runtime) -> None:
     while p is not w and p.sel is sel:
         same.append(p)
         p = p.prev
-    other = same[int(rt.rng.random() * len(same))]
+    other = same[int(_random(rt.rng) * len(same))]
     if other is not w:
         w.case, other.case = other.case, w.case
         w.value, other.value = other.value, w.value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 from typing import Any
 
 import pytest
@@ -126,6 +128,43 @@ def test_blocking_select_waits_on_every_channel_and_dequeues_losers() -> None:
         for ch in chans:
             assert not ch._recvq  # pass 3 took every losing waiter out
             ch._check_invariants()
+
+    run(main)
+
+
+def test_a_parked_select_leaves_nothing_alive_once_it_returns() -> None:
+    # A select that parked gives its state and waiters back for reuse: they
+    # must drop what the select that used them held (the value received here).
+    class Value:
+        pass
+
+    def main() -> weakref.ref[Value]:
+        chans = [Chan[Value]() for _ in range(3)]
+        cases = [recv(ch) for ch in chans]
+        go(chans[1].send, Value())
+        assert select(*cases) is cases[1]
+        assert isinstance(cases[1].value, Value)
+        return weakref.ref(cases[1].value)
+
+    ref = run(main)
+    gc.collect()
+    assert ref() is None
+
+
+def test_selects_of_different_sizes_reuse_waiters_correctly() -> None:
+    # One goroutine's selects park on 4 channels, then 1, then 3: each parks
+    # waiters left by the one before, and every losing waiter leaves its queue.
+    def main() -> None:
+        chans = [Chan[int]() for _ in range(4)]
+        for size in (4, 1, 3, 4, 2):
+            cases = [recv(ch) for ch in chans[:size]]
+            go(chans[size - 1].send, size)
+            chosen = select(*cases)
+            assert chosen is cases[size - 1]
+            assert (chosen.value, chosen.ok) == (size, True)
+            for ch in chans:
+                assert not ch._recvq
+                ch._check_invariants()
 
     run(main)
 

@@ -48,6 +48,7 @@ from ._waitq import WaitDeque as WaitDeque
 from ._waitq import dequeue as dequeue
 from ._waitq import has_waiter as has_waiter
 from ._waitq import push as push
+from ._waitq import select_state as select_state
 from ._waitq import select_waiter as select_waiter
 from ._waitq import unlink as unlink
 from ._waitq import waiters as waiters
@@ -79,6 +80,7 @@ __all__ = [
     "poll_open",
     "post_to_program",
     "push",
+    "select_state",
     "select_waiter",
     "set_workers",
     "switch_to",

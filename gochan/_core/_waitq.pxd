@@ -48,14 +48,21 @@ cdef class Waiter:
     cdef public Waiter next
 
 
+@cython.final
 cdef class SelectState:
     cdef public object owner
     cdef public Waiter winner
     cdef public list waiters
+    cdef public Py_ssize_t count
 
+    @cython.locals(winner=Waiter, waiters=list, i=Py_ssize_t, w=SelectWaiter)
     cpdef discard_losers(self)
 
+    @cython.locals(waiters=list, i=Py_ssize_t, w=SelectWaiter)
+    cpdef free(self)
 
+
+@cython.final
 cdef class SelectWaiter(Waiter):
     cdef public object case
     cdef public object chan
@@ -67,5 +74,14 @@ cpdef Waiter unlink(Waiter head, Waiter w)
 cpdef tuple dequeue(Waiter head)
 cpdef bint has_waiter(Waiter head)
 
-@cython.locals(w=SelectWaiter)
+cdef list _free_selects
+cdef Py_ssize_t _FREE_SELECTS_MAX
+
+@cython.locals(sel=SelectState)
+cpdef SelectState select_state(owner)
+
+@cython.locals(sel=SelectState)
+cpdef SelectState _new_select_state()
+
+@cython.locals(w=SelectWaiter, i=Py_ssize_t, waiters=list)
 cpdef SelectWaiter select_waiter(SelectState sel, case, chan, bint sending, value)

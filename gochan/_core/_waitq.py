@@ -271,16 +271,23 @@ def waiters(head: Any) -> Iterator[Any]:
 
 
 class SelectState:
-    """The token shared by the waiters of one blocking select."""
+    """The token shared by the waiters of one blocking select.
 
-    __slots__ = ("owner", "waiters", "winner")
+    Taken from a free list by :func:`select_state` and given back by
+    :meth:`free`, with its waiters: a select that parks allocates nothing
+    once its runtime's selects have parked before.
+    """
 
-    def __init__(self, owner: Goroutine) -> None:
-        self.owner = owner
-        # Written once, by the first waker (or by the scheduler's undo, with
-        # the CANCELLED waiter); None while the select is still waiting.
-        self.winner: SelectWaiter | None = None
-        self.waiters: list[SelectWaiter] = []
+    __slots__ = ("count", "owner", "waiters", "winner")
+
+    owner: Goroutine | None
+    # Written once, by the first waker (or by the scheduler's undo, with the
+    # CANCELLED waiter); None while the select is still waiting.
+    winner: SelectWaiter | None
+    # The waiters this state made, whose sel it is, kept for its next
+    # selects: the first ``count`` stand for the cases of this one.
+    waiters: list[SelectWaiter]
+    count: int
 
     def _cancel_wait(self, _goroutine: object) -> None:
         """Undo the wait (the scheduler wakes the select's goroutine itself)."""
@@ -291,10 +298,28 @@ class SelectState:
     def discard_losers(self) -> None:
         """Take every waiter but the winner out of its queue (Go's select pass 3)."""
         winner = self.winner
-        for w in self.waiters:
+        waiters = self.waiters
+        for i in range(self.count):
+            w = waiters[i]
             if w is not winner and w.next is not None:
                 w.chan._unlink_waiter(w, w.sending)
-        self.waiters = []
+
+    def free(self) -> None:
+        """Give this state back to the free list, once its select has left
+        pass 3 (so none of its waiters is queued, nor read by a waker), and
+        not after an undo: the scheduler may still read a cancelled state.
+
+        What its waiters held is dropped, so that the free list keeps no
+        goroutine, case, channel or value alive.
+        """
+        waiters = self.waiters
+        for i in range(self.count):
+            w = waiters[i]
+            w.owner = w.case = w.chan = w.value = None
+        self.owner = self.winner = None
+        self.count = 0
+        if len(_free_selects) < _FREE_SELECTS_MAX:
+            _free_selects.append(self)
 
 
 class SelectWaiter(Waiter):
@@ -309,24 +334,64 @@ class SelectWaiter(Waiter):
     sending: bool
 
 
+# The SelectStates free to reuse, of any thread (a state holds nothing of a
+# thread's while free; list.pop and append are atomic), at most
+# _FREE_SELECTS_MAX of them: as many as selects park at once, in most programs.
+# Not a field of the runtime: a 30th attribute there cost the Python build's
+# unbuffered stream 2% more instructions, on code that never selects (the
+# interpreter reads the attributes of an instance with that many slower).
+_free_selects: list[SelectState] = []
+_FREE_SELECTS_MAX = 64
+
+
+def select_state(owner: Goroutine) -> SelectState:
+    """A state for a blocking select of ``owner``, holding no waiter yet:
+    a free one if there is one (see :meth:`SelectState.free`)."""
+    if _free_selects:
+        try:
+            sel = _free_selects.pop()
+        except IndexError:  # another thread took the last one since the test
+            sel = _new_select_state()
+    else:
+        sel = _new_select_state()
+    sel.owner = owner
+    return sel
+
+
+def _new_select_state() -> SelectState:
+    sel: SelectState = SelectState.__new__(SelectState)
+    sel.waiters = []
+    sel.count = 0
+    sel.winner = None
+    return sel
+
+
 def select_waiter(
     sel: SelectState, case: Any, chan: Any, sending: bool, value: Any
 ) -> SelectWaiter:
-    """A waiter for one case of the blocking select ``sel``, in no queue yet.
+    """The waiter for the next case of the blocking select ``sel``, in no
+    queue yet: one ``sel`` made for an earlier select, or a new one.
 
     Not ``SelectWaiter.__init__``: compiled, a call of the class is a Python
     call with its arguments checked, where this is a C call.
     """
-    w: SelectWaiter = SelectWaiter.__new__(SelectWaiter)
-    w.sel = sel
+    i = sel.count
+    waiters = sel.waiters
+    if i < len(waiters):
+        w: SelectWaiter = waiters[i]
+    else:
+        w = SelectWaiter.__new__(SelectWaiter)
+        w.sel = sel
+        w.prev = None
+        w.next = None
+        waiters.append(w)
+    sel.count = i + 1
     w.owner = sel.owner
     w.case = case
     w.chan = chan
     w.sending = sending
     w.value = value  # a send case's value; the value received, for a recv case
     w.ok = True
-    w.prev = None
-    w.next = None
     return w
 
 
