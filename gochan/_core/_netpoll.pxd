@@ -36,5 +36,9 @@ cdef class PollDesc:
     cdef public Side w
 
 
-@cython.locals(descs=dict, pd=PollDesc, side=Side, fd=object, mask=long, g=object, woken=Py_ssize_t)
+@cython.locals(descs=dict, pd=PollDesc, side=Side, fd=object, mask=long, woken=Py_ssize_t)
 cpdef _ready_epoll(poller, list events, long read, long write, long hung_up)
+
+
+@cython.locals(g=object)
+cdef Py_ssize_t _edge(Side side, append) except -1

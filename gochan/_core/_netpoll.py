@@ -528,31 +528,33 @@ def _ready_epoll(
             if fd == poller._waker.fd:
                 poller._waker.drain()
             continue
-        # The usual case inline: one reader or one writer.
         if mask & read:
             side = pd.r
             side.drained = False  # an edge: whether or not anyone waits
             if mask & hung_up:
                 side.hung_up = True
-            g = side.g
-            if g is not None:
-                if side.more:
-                    side.wake()
-                else:
-                    side.g = None
-                    append(g)
-                    woken += 1
+            woken += _edge(side, append)
         if mask & write:
-            side = pd.w
-            g = side.g
-            if g is not None:
-                if side.more:
-                    side.wake()
-                else:
-                    side.g = None
-                    append(g)
-                    woken += 1
+            woken += _edge(pd.w, append)
     rt.io_waiting -= woken
+
+
+def _edge(side: Side, append: Callable[[Goroutine], None]) -> int:
+    """An edge on ``side`` for :func:`_ready_epoll`: wake its waiters; how many
+    ``append`` queued (those ``rt.io_waiting`` no longer counts).
+
+    The usual case inline: one waiter, queued with the batch's ``append``
+    and counted off once per batch, rather than through :meth:`Side.wake`.
+    """
+    g = side.g
+    if g is None:
+        return 0
+    if side.more:
+        side.wake()
+        return 0
+    side.g = None
+    append(g)
+    return 1
 
 
 def new_poller(rt: Runtime) -> Poller:

@@ -30,7 +30,7 @@ from ._request import (
     outgoing_length,
 )
 from ._url import URL, Values, go_quote
-from .header import Header, is_token, wire_key
+from .header import Header, add_received, is_token, wire_key
 
 __all__ = [
     "Client",
@@ -156,12 +156,7 @@ class _PersistConn:
         self.reason += reason
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = wire_key(name)
-        values = dict.get(self.fields, key)
-        if values is None:
-            self.fields[key] = [value.decode("latin-1")]
-        else:
-            values.append(value.decode("latin-1"))
+        add_received(self.fields, wire_key(name), value)
 
     def on_headers_complete(self) -> None:
         parser = self.parser

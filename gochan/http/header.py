@@ -71,6 +71,19 @@ def wire_key(name: bytes) -> str:
     return key
 
 
+def add_received(fields: dict[str, list[str]], key: str, value: bytes) -> None:
+    """Add a field's ``value`` as received under its canonical ``key``.
+
+    Reads ``fields`` through ``dict.get``, past :meth:`Header.get`'s
+    canonicalization: ``key`` is canonical already.
+    """
+    values = dict.get(fields, key)
+    if values is None:
+        fields[key] = [value.decode("latin-1")]
+    else:
+        values.append(value.decode("latin-1"))
+
+
 class Header(dict[str, list[str]]):
     """Go's ``http.Header``: header fields with canonical keys and any number of values.
 

@@ -46,7 +46,7 @@ from ._status import (
     status_text,
 )
 from ._url import parse_request_uri
-from .header import Header, is_token, wire_key
+from .header import Header, add_received, is_token, wire_key
 from .mux import default_serve_mux
 
 __all__ = ["Server", "listen_and_serve", "listen_and_serve_tls", "serve"]
@@ -477,11 +477,7 @@ class _ServerConn:
             incoming.host = value.decode("latin-1")  # Go keeps it in Request.host only
             incoming.hosts += 1
             return
-        values = dict.get(incoming.header, key)  # dict.get: key is canonical already
-        if values is None:
-            incoming.header[key] = [value.decode("latin-1")]
-        else:
-            values.append(value.decode("latin-1"))
+        add_received(incoming.header, key, value)
 
     def on_headers_complete(self) -> None:
         incoming = self.parsing
