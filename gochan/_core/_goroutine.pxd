@@ -1,6 +1,8 @@
 # C types of _goroutine.py for the compiled build (docs/design.md, "The
 # compiled core").  Every attribute a .py assigns must be declared here.
 
+cimport cython
+
 from gochan._core cimport _waitq
 
 
@@ -16,3 +18,9 @@ cdef class Goroutine(_waitq.Waiter):
     cdef public object wait_reason
     cdef public object waitq
     cdef public object interrupt
+
+
+@cython.locals(g=Goroutine)
+cpdef Goroutine new_record(type record_type, object gid, object fn, tuple args, object kwargs,
+                           object glet, object go_code, Py_ssize_t go_lasti,
+                           Py_ssize_t creator_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from types import CodeType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import _waitq
 
@@ -91,38 +91,22 @@ class Goroutine(_waitq.Waiter):
         "waitq",
     )
 
-    def __init__(
-        self,
-        gid: int,
-        fn: Callable[..., object] | None,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any] | None,
-        glet: greenlet | None,
-        go_code: CodeType | None,
-        go_lasti: int,
-        creator_id: int,
-    ) -> None:
-        self.id = gid
-        self.fn = fn  # the goroutine's body; None for main, and once finished
-        self.args = args
-        self.kwargs = kwargs  # None when there are none
-        # The greenlet carrying it: the thread's for main, a carrier from its
-        # first run until it ends for the others; None before and after.
-        self.glet = glet
-        # Where go() was called: the calling code (None for the main goroutine)
-        # and its frame's f_lasti there, whose line go_line finds only when a
-        # dump asks (a frame's f_lineno costs a walk of the line table).
-        self.go_code = go_code
-        self.go_lasti = go_lasti
-        self.creator_id = creator_id
-        self.sel = None
-        self.value = None
-        self.ok = True
-        self.owner = self
-        self.prev = self.next = None
-        self.wait_reason: WaitReason = RUNNABLE  # written by park()
-        self.waitq: WaitQueue | None = None  # written by park(); stale after a normal wake
-        self.interrupt: BaseException | None = None  # raised by park() when it resumes
+    id: int
+    fn: Callable[..., object] | None  # the goroutine's body; None for main, and once finished
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] | None  # None when there are none
+    # The greenlet carrying it: the thread's for main, a carrier from its
+    # first run until it ends for the others; None before and after.
+    glet: greenlet | None
+    # Where go() was called: the calling code (None for the main goroutine)
+    # and its frame's f_lasti there, whose line go_line finds only when a
+    # dump asks (a frame's f_lineno costs a walk of the line table).
+    go_code: CodeType | None
+    go_lasti: int
+    creator_id: int
+    wait_reason: WaitReason  # written by park()
+    waitq: WaitQueue | None  # written by park(); stale after a normal wake
+    interrupt: BaseException | None  # raised by park() when it resumes
 
     def name(self) -> str:
         """The goroutine's function, as Go names it in a dump."""
@@ -156,3 +140,44 @@ class Goroutine(_waitq.Waiter):
 
     def __repr__(self) -> str:
         return f"<goroutine {self.id} [{self.wait_reason}] {self.name()}>"
+
+
+G = TypeVar("G", bound=Goroutine)
+
+
+def new_record(
+    record_type: type[G],
+    gid: int,
+    fn: Callable[..., object] | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None,
+    glet: greenlet | None,
+    go_code: CodeType | None,
+    go_lasti: int,
+    creator_id: int,
+) -> G:
+    """A new goroutine record of ``record_type`` (:class:`Goroutine` or a subclass).
+
+    The records' one constructor, in place of an ``__init__``: compiled,
+    ``__new__`` is a direct C call and the stores below are C stores, where
+    calling the class would pack and unpack a tuple of the arguments, a
+    quarter of the cost of a ``go()``.
+    """
+    g = record_type.__new__(record_type)
+    g.id = gid
+    g.fn = fn
+    g.args = args
+    g.kwargs = kwargs
+    g.glet = glet
+    g.go_code = go_code
+    g.go_lasti = go_lasti
+    g.creator_id = creator_id
+    g.sel = None
+    g.value = None
+    g.ok = True
+    g.owner = g
+    g.prev = g.next = None
+    g.wait_reason = RUNNABLE
+    g.waitq = None
+    g.interrupt = None
+    return g

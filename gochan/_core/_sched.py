@@ -46,7 +46,7 @@ from greenlet import greenlet
 
 from .._build import MODULES
 from .._errors import Deadlock, GoroutinePanic
-from . import _greenlet
+from . import _goroutine, _greenlet
 from ._bridge import DEFAULT_WORKERS, WorkerPool
 from ._carrier import carrier_run
 from ._goroutine import RUNNABLE, Goroutine, GoroutineExit, WaitQueue, WaitReason
@@ -148,7 +148,7 @@ class Runtime:
                 raise RuntimeError(
                     "gochan: run() called while a gochan program is already running on this thread"
                 )
-        main = Goroutine(1, None, (), None, glet, None, 0, 0)
+        main = _goroutine.new_record(Goroutine, 1, None, (), None, glet, None, 0, 0)
         self.main_is_implicit = False
         self.next_id = 2
         self.main = self.current = main
@@ -192,7 +192,9 @@ class Runtime:
         gid = self.next_id
         self.next_id = gid + 1
         # No greenlet yet: park() gives it a carrier when it first runs.
-        g = Goroutine(gid, fn, args, kwargs, None, site.f_code, site.f_lasti, creator.id)
+        g = _goroutine.new_record(
+            Goroutine, gid, fn, args, kwargs, None, site.f_code, site.f_lasti, creator.id
+        )
         # Out of the cycle collector's reach for good (compiled build): a
         # record lets go of what it holds as it ends or as _forget() drops it
         # (docs/design.md, "Parked memory").
@@ -389,7 +391,7 @@ class Runtime:
                 g.glet.parent = hub
         for carrier in self.free_carriers:
             carrier.parent = hub
-        return _LoopRecord(0, None, (), None, hub, None, 0, 0)
+        return _goroutine.new_record(_LoopRecord, 0, None, (), None, hub, None, 0, 0)
 
     # -- carriers: the greenlets goroutines run on ----------------------------
 
