@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from concurrent.futures import Future
+from sys import _getframe
 from types import FunctionType, MethodType
 from typing import Any, ParamSpec, TypeVar
 
@@ -67,7 +67,7 @@ def go(fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
     function = fn.__func__ if type(fn) is MethodType else fn
     if type(function) is not FunctionType or function.__code__.co_flags & ASYNC_CODE:
         check_function(fn, "go()", "fn")
-    get_runtime().spawn(fn, args, kwargs or None, sys._getframe(1))
+    get_runtime().spawn(fn, args, kwargs or None, _getframe(1))
 
 
 def run(main: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -245,4 +245,4 @@ def _check_future(fut: object, where: str) -> None:
 def _caller_stack() -> list[str]:
     import traceback
 
-    return traceback.format_stack(sys._getframe(2))
+    return traceback.format_stack(_getframe(2))

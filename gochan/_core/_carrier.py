@@ -44,8 +44,8 @@ def carrier_run(get_runtime: Callable[[], Runtime]) -> Callable[[], None]:
         rt = get_runtime()
         carrier = _greenlet.getcurrent()
         g = rt.current
+        assert g is not None
         while True:
-            assert g is not None
             fn = g.fn
             assert fn is not None
             args = g.args

@@ -61,7 +61,7 @@ cdef class Runtime:
 
     cpdef bint turn_due(self)
 
-    @cython.locals(runq=_waitq.Ring)
+    @cython.locals(runq=_waitq.Ring, nxt=_goroutine.Goroutine)
     cpdef _goroutine.Goroutine carry_on(self, _goroutine.Goroutine g, greenlet carrier)
 
 

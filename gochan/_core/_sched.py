@@ -395,7 +395,7 @@ class Runtime:
 
     # -- carriers: the greenlets goroutines run on ----------------------------
 
-    def carry_on(self, g: Goroutine, carrier: greenlet) -> Goroutine | None:
+    def carry_on(self, g: Goroutine, carrier: greenlet) -> Goroutine:
         """``g`` has ended on ``carrier``: the goroutine that carrier runs next.
 
         The next in the run queue if it has not started: carrying it on from
@@ -420,7 +420,9 @@ class Runtime:
             return g
         self.free_carriers.append(carrier)
         self.park(RUNNABLE, None)
-        return self.current
+        nxt = self.current  # what the switch back to this carrier gives it to run
+        assert nxt is not None
+        return nxt
 
     def _carrier(self) -> greenlet:
         g0 = self.g0
