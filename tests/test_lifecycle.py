@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pytest
 from greenlet import greenlet
 
-from gochan import Chan, Deadlock, GoroutinePanic, Mutex, go, run
+from gochan import Chan, Deadlock, GoroutinePanic, Mutex, WaitGroup, go, run
 from gochan._core import Goroutine, Runtime, get_runtime
 from gochan.runtime import COMPILED
 from gochan.testing import wait_blocked
@@ -272,6 +272,26 @@ def test_a_finished_goroutines_record_holds_nothing_of_the_program() -> None:
     own = (record.id, record.creator_id, record.go_code, record.go_lasti, record.wait_reason)
     kept = {id(x) for x in (*own, record.args, record.ok, None, type(record))}
     assert [r for r in gc.get_referents(record) if id(r) not in kept] == []
+
+
+@pytest.mark.skipif(not COMPILED, reason="the Python build's run queue is a deque of tracked records")
+def test_a_long_run_queue_is_out_of_the_collectors_walks() -> None:
+    # The records are untracked, so the list a long run queue keeps them in
+    # would only give the young collections a long walk to nothing.
+    def main() -> None:
+        wg = WaitGroup()
+        wg.add(5_000)
+        for _ in range(5_000):
+            go(wg.done)
+        holders = [
+            o
+            for o in gc.get_objects()
+            if type(o) is list and len(o) >= 4_096 and any(type(x) is Goroutine for x in o)
+        ]
+        assert holders == []
+        wg.wait()
+
+    run(main)
 
 
 def test_goroutines_that_never_started_leave_nothing_behind() -> None:

@@ -52,7 +52,7 @@ from ._carrier import carrier_run
 from ._goroutine import RUNNABLE, Goroutine, GoroutineExit, WaitQueue, WaitReason
 from ._netpoll import Poller, new_poller
 from ._timers import Clock, SystemClock, TimerEntry, TimerHeap, deadline_after
-from ._waitq import Queue
+from ._waitq import run_queue
 
 _HUB_EVERY = 64  # switches between two visits of the hub while goroutines stay runnable
 # Goroutine records stay out of the cycle collector (compiled build only):
@@ -78,7 +78,7 @@ class Runtime:
 
     def __init__(self) -> None:
         self.thread_id = get_ident()
-        runq: deque[Goroutine] = Queue()
+        runq = run_queue()
         self.runq = runq
         # ready(g): make a parked goroutine runnable.  The only way back from park().
         self.ready: Callable[[Goroutine], None] = runq.append

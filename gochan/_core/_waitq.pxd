@@ -3,12 +3,15 @@
 
 cimport cython
 
+from gochan._core cimport _greenlet
+
 
 @cython.final
 cdef class Ring:
     cdef list _items
     cdef Py_ssize_t _head
     cdef Py_ssize_t _len
+    cdef bint untracked
 
     @cython.locals(n=Py_ssize_t, items=list)
     cpdef append(self, x)
@@ -37,6 +40,8 @@ cdef class Ring:
 
     @cython.locals(items=list)
     cdef _grow(self)
+
+    cdef _store(self, list items)
 
 
 cdef class Waiter:
