@@ -274,7 +274,9 @@ def test_a_finished_goroutines_record_holds_nothing_of_the_program() -> None:
     assert [r for r in gc.get_referents(record) if id(r) not in kept] == []
 
 
-@pytest.mark.skipif(not COMPILED, reason="the Python build's run queue is a deque of tracked records")
+@pytest.mark.skipif(
+    not COMPILED, reason="the Python build's run queue is a deque of tracked records"
+)
 def test_a_long_run_queue_is_out_of_the_collectors_walks() -> None:
     # The records are untracked, so the list a long run queue keeps them in
     # would only give the young collections a long walk to nothing.
