@@ -785,6 +785,14 @@ def split_answers(answer: bytes) -> list[bytes]:
     return [b"HTTP/1.1 " + part for part in answer.split(b"HTTP/1.1 ")[1:]]
 
 
+def only_answer(handler: http.HandlerFunc, request: bytes) -> bytes:
+    """The one response a server of ``handler`` sends to ``request`` before closing."""
+    with httptest.new_server(handler) as srv:
+        answer = raw_exchange(srv.url, request)
+    [only] = split_answers(answer)
+    return only
+
+
 def test_http10_keeps_the_connection_only_when_asked() -> None:
     with httptest.new_server(hello_world) as srv:
         closing = raw_exchange(srv.url, b"GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n")
@@ -802,13 +810,10 @@ def test_http10_keeps_the_connection_only_when_asked() -> None:
 
 
 def test_connection_close_is_answered_and_closes() -> None:
-    with httptest.new_server(hello_world) as srv:
-        answer = raw_exchange(
-            srv.url,
-            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        )
-    [only] = split_answers(answer)
+    only = only_answer(
+        hello_world,
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
     assert b"\r\nConnection: close\r\n" in only
 
 
@@ -942,23 +947,19 @@ def test_the_declared_content_length_holds() -> None:
             refused.append(str(err))
         w.write(b"hel")  # one short: the client cannot tell where the next answer starts
 
-    with httptest.new_server(declared) as srv:
-        answer = raw_exchange(
-            srv.url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
-        )
-    [only] = split_answers(answer)
+    only = only_answer(
+        declared, b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
     assert b"\r\nContent-Length: 4\r\n" in only
     assert only.endswith(b"\r\n\r\nhel")
     assert refused == ["http: wrote more than the declared Content-Length"]
 
 
 def test_an_upgrade_request_is_answered_then_the_connection_closes() -> None:
-    with httptest.new_server(hello_world) as srv:
-        answer = raw_exchange(
-            srv.url,
-            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
-            b"\x00\x01 not HTTP",
-        )
-    [only] = split_answers(answer)
+    only = only_answer(
+        hello_world,
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+        b"\x00\x01 not HTTP",
+    )
     assert b"\r\nConnection: close\r\n" in only
     assert only.endswith(b"\r\n\r\nhello")

@@ -53,7 +53,8 @@ def untrack(obj: object) -> None:
     """Take ``obj`` out of the cycle collector: in the compiled build only.
 
     ``_greenlet.pxd`` makes it CPython's ``PyObject_GC_UnTrack``; Python
-    itself has no such call, so run as Python it does nothing.  Used on a
-    started goroutine's record, which nothing but its greenlet and the
-    runtime can reach (docs/design.md, "Parked memory").
+    itself has no such call, so run as Python it does nothing.  Used on
+    goroutine records, which nothing but their greenlets and the runtime can
+    reach, and on the run queue's list of them (docs/design.md, "Parked
+    memory").
     """

@@ -70,4 +70,3 @@ cdef Runtime _main_runtime
 
 cpdef Runtime get_runtime()
 cpdef Runtime _thread_runtime()
-

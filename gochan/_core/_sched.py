@@ -84,7 +84,7 @@ class Runtime:
         self.ready: Callable[[Goroutine], None] = runq.append
         # The goroutine whose greenlet is running: g0 while the loop runs, None
         # before the thread has a main goroutine.  Written by park() and, as a
-        # goroutine ends, by finished().
+        # goroutine ends, by carry_on().
         self.current: Goroutine | None = None
         # The greenlet running now, written at every switch: current.glet while
         # a program runs, kept apart because current may be None and because

@@ -207,7 +207,7 @@ def run_queue() -> deque[Goroutine]:
     It holds goroutine records, which the compiled build keeps out of the
     collector (docs/design.md, "Parked memory"): after each growth of a run
     queue thousands long, the young collections would walk its new list,
-    twice, and find nothing to follow (7% of a burst of ``go()`` calls).
+    twice, and find nothing to follow.
     """
     if not COMPILED:
         return deque()
